@@ -1,0 +1,46 @@
+package io.jenkins.plugins.functions.runtime;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.functions.model.ActionKind;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The Kubernetes objects one run creates, in creation order, and which of them is the workload
+ * whose status decides the run (the Job of a {@code job}, the Deployment of a {@code serve}).
+ * Objects other than the workload are owned by it once it exists, so deleting the workload
+ * garbage-collects them.
+ *
+ * @param request  the request this plan answers
+ * @param objects  every object to create, the workload included, in creation order
+ * @param workload the object whose status decides the run; one of {@code objects}
+ */
+public record Plan(RunRequest request, List<HasMetadata> objects, HasMetadata workload) {
+
+    public Plan {
+        Objects.requireNonNull(request, "request");
+        objects = List.copyOf(objects);
+        Objects.requireNonNull(workload, "workload");
+        if (!objects.contains(workload)) {
+            throw new IllegalArgumentException("the workload must be one of the plan's objects");
+        }
+    }
+
+    public ActionKind action() {
+        return request.action();
+    }
+
+    public String namespace() {
+        return request.namespace();
+    }
+
+    /** The objects as YAML documents, as {@code kubectl apply -f} would take them. */
+    public String toYaml() {
+        return objects.stream()
+                .map(Serialization::asYaml)
+                .map(doc -> doc.startsWith("---") ? doc : "---\n" + doc)
+                .collect(Collectors.joining());
+    }
+}

@@ -1,0 +1,98 @@
+package io.jenkins.plugins.functions.runtime;
+
+import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.model.FunctionSpec;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a runtime needs to plan one run: the function, the action, the run's identity and
+ * its arguments. Immutable; built with {@link #builder(FunctionSpec, ActionKind)}.
+ *
+ * @param function   the validated function
+ * @param action     the action to run
+ * @param runId      the run's id: a DNS-1123 label fragment, unique per run, stable across restarts
+ * @param namespace  the namespace the run's objects go to
+ * @param parameters the run's parameters, handed to the function (JSON values)
+ * @param timeout    how long the workload may run; null for the engine default
+ * @param origin     labels that say where the run comes from (Jenkins job and build)
+ * @param annotations annotations for every object (full, unshortened Jenkins names and URLs)
+ */
+public record RunRequest(
+        FunctionSpec function,
+        ActionKind action,
+        String runId,
+        String namespace,
+        Map<String, Object> parameters,
+        Duration timeout,
+        Map<String, String> origin,
+        Map<String, String> annotations) {
+
+    public RunRequest {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(namespace, "namespace");
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters == null ? Map.of() : parameters));
+        origin = Map.copyOf(origin == null ? Map.of() : origin);
+        annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+    }
+
+    public static Builder builder(FunctionSpec function, ActionKind action) {
+        return new Builder(function, action);
+    }
+
+    /** Builder for the optional parts. */
+    public static final class Builder {
+        private final FunctionSpec function;
+        private final ActionKind action;
+        private String runId;
+        private String namespace = "default";
+        private Map<String, Object> parameters = Map.of();
+        private Duration timeout;
+        private Map<String, String> origin = Map.of();
+        private Map<String, String> annotations = Map.of();
+
+        private Builder(FunctionSpec function, ActionKind action) {
+            this.function = function;
+            this.action = action;
+        }
+
+        public Builder runId(String value) {
+            this.runId = value;
+            return this;
+        }
+
+        public Builder namespace(String value) {
+            this.namespace = value;
+            return this;
+        }
+
+        public Builder parameters(Map<String, Object> value) {
+            this.parameters = value;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        public Builder origin(Map<String, String> value) {
+            this.origin = value;
+            return this;
+        }
+
+        public Builder annotations(Map<String, String> value) {
+            this.annotations = value;
+            return this;
+        }
+
+        public RunRequest build() {
+            return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations);
+        }
+    }
+}
