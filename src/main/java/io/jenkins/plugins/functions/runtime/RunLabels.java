@@ -27,6 +27,9 @@ public final class RunLabels {
     public static final String JENKINS_JOB_ANNOTATION = PREFIX + "jenkins-job";
     public static final String JENKINS_BUILD_URL_ANNOTATION = PREFIX + "jenkins-build-url";
 
+    /** The name of the container that runs the function in every workload's pod. */
+    public static final String MAIN_CONTAINER = "function";
+
     /** The selector shared by every watch of the engine: all objects this plugin manages. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 

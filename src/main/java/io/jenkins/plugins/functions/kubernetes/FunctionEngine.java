@@ -1,0 +1,223 @@
+package io.jenkins.plugins.functions.kubernetes;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.Plan;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs plans against one cluster: creates a run's objects, follows them to the end through the
+ * shared {@link RunWatcher}, and cleans up. Plain Java: Jenkins drives it from its steps, the
+ * command line from {@code run}, tests from the mock API server.
+ *
+ * <p>Threads: a small pool for API calls that are requests, not waits (create, delete), and one
+ * timer thread for grace periods. Waiting for a run costs no thread: completion comes from the
+ * informers, logs from the HTTP client's asynchronous streams.
+ */
+public final class FunctionEngine implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
+
+    private final KubernetesClient client;
+    private final EngineOptions options;
+    private final RunWatcher watcher;
+    private final LogFollower logs;
+    private final ExecutorService requests;
+    private final ScheduledExecutorService timer;
+    private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
+
+    public FunctionEngine(KubernetesClient client, EngineOptions options) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.options = Objects.requireNonNull(options, "options");
+        this.watcher = new RunWatcher(client);
+        this.logs = new LogFollower(client);
+        this.requests = Executors.newFixedThreadPool(4, daemon("function-runtimes-requests"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Runs in progress in this engine. */
+    public int activeRuns() {
+        return runs.size();
+    }
+
+    /**
+     * Starts a run: returns at once; the objects are created on the engine's threads and the
+     * listener hears the rest. Only {@code job} plans are executed so far.
+     */
+    public RunHandle start(Plan plan, RunListener listener) {
+        if (plan.action() != ActionKind.JOB) {
+            throw new IllegalArgumentException("this engine executes job plans; got " + plan.action());
+        }
+        HasMetadata workload = plan.workload();
+        RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
+                plan.request().runId());
+        JobRun run = new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
+        runs.put(ref.runId(), run);
+        watcher.register(ref.namespace(), ref.runId(), run);
+        requests.execute(() -> create(plan, run));
+        return run;
+    }
+
+    /**
+     * Re-attaches to a run started before a controller restart: its state is replayed from the
+     * informers' cache, its log resumes after {@code cursor}. A run whose Job no longer exists
+     * ends as an error ({@code Lost}).
+     */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
+        JobRun existing = runs.get(ref.runId());
+        if (existing != null) {
+            return existing;
+        }
+        JobRun run = new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
+        runs.put(ref.runId(), run);
+        run.created(true);
+        watcher.register(ref.namespace(), ref.runId(), run).thenRunAsync(() -> {
+            // The informer's first list has been replayed: if the Job was not in it, ask once.
+            if (client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
+                run.lostIfUnseen();
+            }
+        }, requests);
+        return run;
+    }
+
+    private void create(Plan plan, JobRun run) {
+        List<HasMetadata> done = new ArrayList<>();
+        try {
+            HasMetadata workload = plan.workload();
+            boolean adopted = false;
+            HasMetadata createdWorkload;
+            try {
+                createdWorkload = client.resource(workload).inNamespace(plan.namespace()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                // Same deterministic name: a repeated start of the same run. Take it over.
+                createdWorkload = client.resource(workload).inNamespace(plan.namespace()).get();
+                adopted = true;
+            }
+            done.add(createdWorkload);
+            OwnerReference owner = new OwnerReferenceBuilder()
+                    .withApiVersion(createdWorkload.getApiVersion()).withKind(createdWorkload.getKind())
+                    .withName(createdWorkload.getMetadata().getName()).withUid(createdWorkload.getMetadata().getUid())
+                    .withBlockOwnerDeletion(true).withController(false).build();
+            for (HasMetadata object : plan.objects()) {
+                if (object == workload) {
+                    continue;
+                }
+                // Owned by the workload: deleting it garbage-collects them.
+                object.getMetadata().setOwnerReferences(List.of(owner));
+                done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
+            }
+            run.created(adopted);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
+            for (HasMetadata object : done) {
+                try {
+                    client.resource(object).inNamespace(plan.namespace())
+                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                } catch (RuntimeException cleanup) {
+                    LOGGER.log(Level.WARNING, "could not delete " + object.getKind() + " "
+                            + object.getMetadata().getName() + " after a failed create", cleanup);
+                }
+            }
+            run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
+        }
+    }
+
+    /** Deletes a workload and, by background propagation, everything it owns. */
+    CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                listener.onEvent("Deleted " + ref);
+            } catch (RuntimeException e) {
+                listener.onEvent("Could not delete " + ref + " (its ttlSecondsAfterFinished removes it later): "
+                        + describe(e));
+            }
+        }, requests);
+    }
+
+    /**
+     * Stops a run known only by its reference (e.g. an abort that arrives after a restart before
+     * the run was re-attached): deletes its workload.
+     */
+    public CompletableFuture<Void> stop(RunRef ref, RunListener listener) {
+        JobRun run = runs.get(ref.runId());
+        if (run != null) {
+            run.stop("Aborted");
+            return run.outcome().thenApply(o -> null);
+        }
+        return deleteWorkload(ref, listener);
+    }
+
+    void forget(JobRun run) {
+        runs.remove(run.ref().runId(), run);
+        watcher.unregister(run.ref().runId());
+    }
+
+    RunWatcher watcher() {
+        return watcher;
+    }
+
+    LogFollower logs() {
+        return logs;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /** A cluster error in one sentence, without request bodies (which could hold secrets). */
+    static String describe(Throwable e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage() + " (HTTP " + k.getCode() + ")";
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        requests.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

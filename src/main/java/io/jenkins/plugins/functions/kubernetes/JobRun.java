@@ -1,0 +1,366 @@
+package io.jenkins.plugins.functions.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.RunLabels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code job} run: follows its Job and Pod through the shared {@link RunWatcher}, copies the
+ * container's log, judges the end (exit code, reason, deadline, fail-fast conditions) and cleans
+ * up. It holds no thread: every method reacts to an event and returns.
+ */
+final class JobRun implements RunWatcher.Observer, RunHandle {
+
+    private final FunctionEngine engine;
+    private final RunRef ref;
+    private final RunListener listener;
+    private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+
+    private RunState state;
+    private volatile LogCursor cursor;
+    private LogFollower.Follow follow;
+    private boolean followLive;
+    private String podName;
+    private Job lastJob;
+    private boolean sawJob;
+    private ContainerStateTerminated terminated;
+    private ScheduledFuture<?> failFast;
+    private String failFastReason;
+    private boolean created;
+    private boolean stopRequested;
+    private String stopReason;
+    private boolean finishing;
+
+    JobRun(FunctionEngine engine, RunRef ref, LogCursor cursor, RunListener listener, RunState initial) {
+        this.engine = engine;
+        this.ref = ref;
+        this.cursor = cursor;
+        this.listener = listener;
+        this.state = initial;
+    }
+
+    @Override
+    public RunRef ref() {
+        return ref;
+    }
+
+    @Override
+    public CompletableFuture<RunOutcome> outcome() {
+        return outcome;
+    }
+
+    @Override
+    public LogCursor cursor() {
+        return cursor;
+    }
+
+    // ---- creation (engine thread) ----
+
+    /** The Job was accepted by the API server (or existed already: a resumed or repeated create). */
+    synchronized void created(boolean adopted) {
+        created = true;
+        listener.onEvent((adopted ? "Found existing " : "Created ") + ref);
+        moveTo(RunState.READY, null);
+        if (stopRequested) {
+            stopNow();
+        }
+    }
+
+    /** The Job could not be created: nothing of the run exists. */
+    synchronized void createFailed(String reason, String message) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        complete(RunOutcome.error(reason, message), false);
+    }
+
+    /** A resumed run whose Job is gone (deleted while the controller was down). */
+    synchronized void lostIfUnseen() {
+        if (!sawJob && !finishing) {
+            finishing = true;
+            complete(RunOutcome.error("Lost", ref + " no longer exists: it was deleted while Jenkins was not"
+                    + " watching, so its result is unknown"), false);
+        }
+    }
+
+    // ---- events (informer threads) ----
+
+    @Override
+    public synchronized void onJob(Job job, boolean deleted) {
+        sawJob = true;
+        lastJob = job;
+        if (finishing) {
+            return;
+        }
+        if (deleted) {
+            if (terminated == null) {
+                finishing = true;
+                closeFollow();
+                complete(RunOutcome.error("Deleted", ref + " was deleted before the run ended"), false);
+            }
+            return;
+        }
+        Optional<JobCondition> end = PodReading.finished(job);
+        if (end.isPresent() && "Failed".equals(end.get().getType())
+                && "DeadlineExceeded".equals(end.get().getReason())) {
+            // The Job controller kills the pod at the deadline; the pod may vanish without a
+            // terminated status, so the Job's condition decides.
+            drainThenFinish();
+        } else if (end.isPresent() && terminated == null) {
+            // A finished Job whose pod's end we have not seen: the pod's event may come later on
+            // the other informer; give it a moment, then decide from the Job alone.
+            engine.timer().schedule(this::finishFromJobIfStill, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public synchronized void onPod(Pod pod, boolean deleted) {
+        if (finishing || deleted) {
+            return;
+        }
+        String name = pod.getMetadata().getName();
+        if (podName == null || !podName.equals(name)) {
+            podName = name;
+            listener.onEvent("Pod " + ref.namespace() + "/" + name);
+        }
+        Optional<ContainerStateTerminated> end = PodReading.terminated(pod, RunLabels.MAIN_CONTAINER);
+        if (end.isPresent()) {
+            cancelFailFast();
+            terminated = end.get();
+            if (state.compareTo(RunState.RUNNING) < 0) {
+                moveTo(RunState.RUNNING, null);
+            }
+            if (follow == null) {
+                startFollow(false);
+            }
+            drainThenFinish();
+            return;
+        }
+        if (PodReading.running(pod, RunLabels.MAIN_CONTAINER)) {
+            cancelFailFast();
+            moveTo(RunState.RUNNING, null);
+            if (follow == null) {
+                startFollow(true);
+            }
+            return;
+        }
+        moveTo(RunState.PENDING, null);
+        Optional<PodCondition> unschedulable = PodReading.unschedulable(pod);
+        Optional<ContainerStateWaiting> waiting = PodReading.waiting(pod, RunLabels.MAIN_CONTAINER);
+        if (unschedulable.isPresent()) {
+            failFast("Unschedulable", unschedulable.get().getMessage(), engine.options().unschedulableGrace());
+        } else if (waiting.isPresent() && PodReading.IMAGE_PULL_FAILURES.contains(waiting.get().getReason())) {
+            failFast(waiting.get().getReason(), waiting.get().getMessage(), engine.options().imagePullGrace());
+        } else if (waiting.isPresent() && PodReading.CONFIG_FAILURES.contains(waiting.get().getReason())) {
+            failFast(waiting.get().getReason(), waiting.get().getMessage(), engine.options().configErrorGrace());
+        } else {
+            cancelFailFast();
+        }
+    }
+
+    // ---- stop ----
+
+    @Override
+    public synchronized void stop(String reason) {
+        if (finishing) {
+            return;
+        }
+        stopRequested = true;
+        stopReason = reason == null ? "Aborted" : reason;
+        if (created) {
+            stopNow();
+        }
+        // not created yet: created() or createFailed() finishes the stop
+    }
+
+    private void stopNow() {
+        finishing = true;
+        cancelFailFast();
+        closeFollow();
+        listener.onEvent("Stopping " + ref + ": " + stopReason);
+        complete(RunOutcome.stopped("Aborted", stopReason), true);
+    }
+
+    // ---- logs ----
+
+    private void startFollow(boolean live) {
+        followLive = live;
+        LogFollower.Follow f = engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, live,
+                line -> {
+                    listener.onLog(line);
+                    cursor = cursor.advance(line.time());
+                });
+        follow = f;
+        f.done().whenComplete((last, error) -> onFollowEnded(f, error));
+    }
+
+    private synchronized void onFollowEnded(LogFollower.Follow f, Throwable error) {
+        if (f != follow || finishing) {
+            return;
+        }
+        listener.onLogCursor(cursor);
+        if (terminated != null || !followLive) {
+            return; // drainThenFinish waits on this follow
+        }
+        // The stream ended while the container still runs: the API server dropped it. Resume
+        // from the cursor after a short pause; the informer tells us if the pod ended meanwhile.
+        follow = null;
+        engine.timer().schedule(() -> resumeFollow(), error == null ? 1 : 3, TimeUnit.SECONDS);
+    }
+
+    private synchronized void resumeFollow() {
+        if (!finishing && follow == null && podName != null) {
+            startFollow(terminated == null);
+        }
+    }
+
+    private void closeFollow() {
+        if (follow != null) {
+            follow.close();
+        }
+    }
+
+    // ---- the end ----
+
+    private void drainThenFinish() {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        cancelFailFast();
+        if (follow == null && podName != null) {
+            startFollow(false);
+        }
+        LogFollower.Follow f = follow;
+        if (f == null) {
+            finishFromStatus();
+            return;
+        }
+        Duration drain = engine.options().logDrainTimeout();
+        f.done().orTimeout(drain.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+            if (e != null) {
+                f.close();
+            }
+            synchronized (JobRun.this) {
+                listener.onLogCursor(cursor);
+                finishFromStatus();
+            }
+        });
+    }
+
+    private synchronized void finishFromJobIfStill() {
+        if (!finishing && terminated == null) {
+            drainThenFinish();
+        }
+    }
+
+    /** Decides the outcome from the container's terminated state and the Job's conditions. */
+    private void finishFromStatus() {
+        Optional<JobCondition> end = lastJob == null ? Optional.empty() : PodReading.finished(lastJob);
+        boolean deadline = end.isPresent() && "DeadlineExceeded".equals(end.get().getReason());
+        Integer exitCode = terminated == null ? null : terminated.getExitCode();
+        Instant started = terminated == null ? null : PodReading.time(terminated.getStartedAt());
+        Instant finished = terminated == null ? Instant.now() : PodReading.time(terminated.getFinishedAt());
+        Map<String, Object> outputs = Outputs.parse(terminated == null ? null : terminated.getMessage());
+        RunOutcome result;
+        if (deadline) {
+            Long seconds = lastJob.getSpec() == null ? null : lastJob.getSpec().getActiveDeadlineSeconds();
+            result = new RunOutcome(RunState.ERROR, exitCode, "DeadlineExceeded",
+                    "the run exceeded its timeout" + (seconds == null ? "" : " of " + seconds + "s")
+                            + " and was stopped", outputs, started, finished);
+        } else if (terminated != null) {
+            boolean ok = exitCode != null && exitCode == 0;
+            String reason = terminated.getReason() != null ? terminated.getReason() : (ok ? "Completed" : "Error");
+            String message = ok ? "the function completed"
+                    : "OOMKilled".equals(reason) ? "the container ran out of memory (exit code " + exitCode + ")"
+                    : "the container exited with code " + exitCode;
+            result = new RunOutcome(ok ? RunState.COMPLETED : RunState.ERROR, exitCode, reason, message, outputs,
+                    started, finished);
+        } else if (end.isPresent() && "Complete".equals(end.get().getType())) {
+            result = new RunOutcome(RunState.COMPLETED, 0, "Completed", "the function completed", outputs, null,
+                    Instant.now());
+        } else {
+            String reason = end.map(JobCondition::getReason).orElse("Failed");
+            String message = end.map(JobCondition::getMessage).orElse("the Job failed");
+            result = new RunOutcome(RunState.ERROR, null, reason, message, outputs, null, Instant.now());
+        }
+        complete(result, engine.options().deleteWhenDone() || !result.succeeded());
+    }
+
+    private void failFast(String reason, String message, Duration grace) {
+        if (reason.equals(failFastReason) && failFast != null) {
+            return; // already counting down for this reason
+        }
+        cancelFailFast();
+        String text = reason + (message == null || message.isBlank() ? "" : ": " + message);
+        if (grace.isZero() || grace.isNegative()) {
+            failNow(reason, text);
+            return;
+        }
+        listener.onEvent("Pod " + podName + " cannot start (" + text + "); failing in " + grace.toSeconds()
+                + "s unless it recovers");
+        failFastReason = reason;
+        failFast = engine.timer().schedule(() -> {
+            synchronized (JobRun.this) {
+                if (reason.equals(failFastReason) && !finishing) {
+                    failNow(reason, text);
+                }
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failNow(String reason, String text) {
+        finishing = true;
+        closeFollow();
+        complete(RunOutcome.error(reason, "the pod could not start: " + text), true);
+    }
+
+    private void cancelFailFast() {
+        if (failFast != null) {
+            failFast.cancel(false);
+            failFast = null;
+        }
+        failFastReason = null;
+    }
+
+    private void moveTo(RunState next, String detail) {
+        if (next.compareTo(state) > 0 && !state.isTerminal()) {
+            state = next;
+            listener.onState(next, Instant.now(), detail);
+        }
+    }
+
+    /** Deletes the workload if asked, then reports the outcome: once. */
+    private void complete(RunOutcome result, boolean delete) {
+        cancelFailFast();
+        CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
+                : CompletableFuture.completedFuture(null);
+        cleanup.whenComplete((v, e) -> {
+            engine.forget(this);
+            synchronized (JobRun.this) {
+                state = result.state();
+                listener.onState(result.state(), result.finishedAt() != null ? result.finishedAt() : Instant.now(),
+                        result.reason());
+            }
+            try {
+                listener.onComplete(result);
+            } finally {
+                outcome.complete(result);
+            }
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package io.jenkins.plugins.functions.kubernetes;
+
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunState;
+import java.time.Instant;
+
+/**
+ * What the engine tells about a run while it goes. Called from the engine's and the HTTP
+ * client's threads, one call at a time per run: implementations must not block for long (write
+ * to a log, update a record) and must not throw.
+ */
+public interface RunListener {
+
+    /** A line of narration for the build log ("Created Job ...", "Pod ... scheduled"). */
+    default void onEvent(String message) {
+    }
+
+    /** The run moved to a new state. */
+    default void onState(RunState state, Instant at, String detail) {
+    }
+
+    /** A line of the container's log, in order, never twice. */
+    default void onLog(LogLine line) {
+    }
+
+    /** The log was copied up to here: persist it to resume without duplicates after a restart. */
+    default void onLogCursor(LogCursor cursor) {
+    }
+
+    /** The run ended; called exactly once, after its workload was cleaned up. */
+    void onComplete(RunOutcome outcome);
+}

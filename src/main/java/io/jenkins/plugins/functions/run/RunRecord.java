@@ -1,0 +1,241 @@
+package io.jenkins.plugins.functions.run;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What is kept of one run: the function (name, version, runtime, spec), the action and its
+ * parameters, the Kubernetes objects, the state transitions with their times, and the result.
+ *
+ * <p>It is persisted with the Jenkins build (XStream) and exported to the REST API, so it holds
+ * only strings, numbers and small value types of this package: never a fabric8 object, never a
+ * secret (parameters are the user's own values; credential-backed values never reach here).
+ * It is updated while the run goes, from the engine's threads, hence synchronized.
+ */
+public final class RunRecord implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String runId;
+    private final String functionName;
+    private final String functionVersion;
+    private final String runtime;
+    private final String action;
+    private final String namespace;
+    /** The canonical function spec as JSON. */
+    private final String spec;
+    /** The run's parameters as JSON. */
+    private final String parameters;
+    private final List<ObjectRef> objects = new ArrayList<>();
+    private final List<Transition> transitions = new ArrayList<>();
+    private RunState state;
+    private Integer exitCode;
+    private String reason;
+    private String message;
+    /** The outputs as JSON. */
+    private String outputs;
+
+    public RunRecord(String runId, String functionName, String functionVersion, String runtime, String action,
+                     String namespace, String spec, String parameters, long createdAt) {
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.functionName = functionName;
+        this.functionVersion = functionVersion;
+        this.runtime = runtime;
+        this.action = action;
+        this.namespace = namespace;
+        this.spec = spec;
+        this.parameters = parameters;
+        this.state = RunState.CREATED;
+        this.transitions.add(new Transition(RunState.CREATED, createdAt, null));
+    }
+
+    /**
+     * A Kubernetes object of the run. Plain classes, not records, here and below: XStream 1.4
+     * (Jenkins' build.xml) cannot restore records.
+     */
+    public static final class ObjectRef implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+        private final String namespace;
+        private final String name;
+
+        public ObjectRef(String kind, String namespace, String name) {
+            this.kind = kind;
+            this.namespace = namespace;
+            this.name = name;
+        }
+
+        public String getKind() {
+            return kind;
+        }
+
+        public String getNamespace() {
+            return namespace;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ObjectRef r && Objects.equals(kind, r.kind) && Objects.equals(namespace, r.namespace)
+                    && Objects.equals(name, r.name);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, namespace, name);
+        }
+
+        @Override
+        public String toString() {
+            return kind + " " + namespace + "/" + name;
+        }
+    }
+
+    /** A state the run entered, when (epoch milliseconds), and why when it says. */
+    public static final class Transition implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final RunState state;
+        private final long time;
+        private final String detail;
+
+        public Transition(RunState state, long time, String detail) {
+            this.state = state;
+            this.time = time;
+            this.detail = detail;
+        }
+
+        public RunState getState() {
+            return state;
+        }
+
+        public long getTime() {
+            return time;
+        }
+
+        public String getDetail() {
+            return detail;
+        }
+    }
+
+    public String getRunId() {
+        return runId;
+    }
+
+    public String getFunctionName() {
+        return functionName;
+    }
+
+    public String getFunctionVersion() {
+        return functionVersion;
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public String getSpec() {
+        return spec;
+    }
+
+    public String getParameters() {
+        return parameters;
+    }
+
+    public synchronized List<ObjectRef> getObjects() {
+        return Collections.unmodifiableList(new ArrayList<>(objects));
+    }
+
+    public synchronized List<Transition> getTransitions() {
+        return Collections.unmodifiableList(new ArrayList<>(transitions));
+    }
+
+    public synchronized RunState getState() {
+        return state;
+    }
+
+    public synchronized Integer getExitCode() {
+        return exitCode;
+    }
+
+    public synchronized String getReason() {
+        return reason;
+    }
+
+    public synchronized String getMessage() {
+        return message;
+    }
+
+    public synchronized String getOutputs() {
+        return outputs;
+    }
+
+    /** When the run entered a state, or null if it never did. */
+    public synchronized Long timeOf(RunState s) {
+        for (Transition t : transitions) {
+            if (t.getState() == s) {
+                return t.getTime();
+            }
+        }
+        return null;
+    }
+
+    public synchronized void addObject(String kind, String ns, String name) {
+        ObjectRef ref = new ObjectRef(kind, ns, name);
+        if (!objects.contains(ref)) {
+            objects.add(ref);
+        }
+    }
+
+    /**
+     * Records a transition. Moves only forward: a late or replayed event for an earlier state is
+     * ignored, and nothing follows a terminal state.
+     *
+     * @return whether the state changed
+     */
+    public synchronized boolean transition(RunState next, long time, String detail) {
+        if (state.isTerminal() || next.compareTo(state) <= 0) {
+            return false;
+        }
+        state = next;
+        transitions.add(new Transition(next, time, detail));
+        return true;
+    }
+
+    /** Records the result; the terminal transition is recorded with it. */
+    public synchronized void finish(RunOutcome outcome, String outputsJson) {
+        transition(outcome.state(), outcome.finishedAt() == null ? System.currentTimeMillis()
+                : outcome.finishedAt().toEpochMilli(), outcome.reason());
+        this.exitCode = outcome.exitCode();
+        this.reason = outcome.reason();
+        this.message = outcome.message();
+        this.outputs = outputsJson;
+    }
+
+    /** A flat summary for logs and tests. */
+    public synchronized Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runId", runId);
+        m.put("function", functionName);
+        m.put("version", functionVersion);
+        m.put("state", state);
+        m.put("exitCode", exitCode);
+        m.put("reason", reason);
+        return m;
+    }
+}
