@@ -1,0 +1,20 @@
+package com.cloudbees.plugins.credentials;
+
+/** Signature class: public shape of the credentials plugin, never shipped. */
+public class CredentialsMatchers {
+    /** The real class has no public constructor. */
+    private CredentialsMatchers() {
+    }
+
+    public static CredentialsMatcher always() {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher instanceOf(Class clazz) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher withId(String id) {
+        throw new UnsupportedOperationException("signature only");
+    }
+}

@@ -1,0 +1,6 @@
+package com.cloudbees.plugins.credentials.common;
+
+/** Signature class: public shape of the credentials plugin, never shipped. */
+public interface StandardCredentials extends IdCredentials {
+    String getDescription();
+}

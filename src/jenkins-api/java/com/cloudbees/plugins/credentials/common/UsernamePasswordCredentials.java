@@ -1,0 +1,5 @@
+package com.cloudbees.plugins.credentials.common;
+
+/** Signature class: public shape of the credentials plugin, never shipped. */
+public interface UsernamePasswordCredentials extends UsernameCredentials, PasswordCredentials {
+}

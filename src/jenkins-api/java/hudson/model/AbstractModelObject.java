@@ -1,0 +1,7 @@
+package hudson.model;
+
+/** Signature class: public shape of the Jenkins API, never shipped. */
+public abstract class AbstractModelObject {
+    public AbstractModelObject() {
+    }
+}

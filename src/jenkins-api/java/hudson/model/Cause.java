@@ -1,0 +1,31 @@
+package hudson.model;
+
+/** Signature class: public shape of the Jenkins API, never shipped. */
+public abstract class Cause {
+    public Cause() {
+    }
+
+    public abstract String getShortDescription();
+
+    /** Signature class: public shape of the Jenkins API, never shipped. */
+    public static class UserIdCause extends Cause {
+        public UserIdCause() {
+        }
+
+        public UserIdCause(String userId) {
+        }
+
+        public String getUserId() {
+            throw new UnsupportedOperationException("signature only");
+        }
+
+        public String getUserName() {
+            throw new UnsupportedOperationException("signature only");
+        }
+
+        @Override
+        public String getShortDescription() {
+            throw new UnsupportedOperationException("signature only");
+        }
+    }
+}

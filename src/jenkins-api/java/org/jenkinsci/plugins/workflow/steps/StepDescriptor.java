@@ -1,0 +1,22 @@
+package org.jenkinsci.plugins.workflow.steps;
+
+import hudson.model.Descriptor;
+import java.util.Set;
+
+/** Signature class: public shape of workflow-step-api, never shipped. */
+public abstract class StepDescriptor extends Descriptor<Step> {
+    public StepDescriptor() {
+    }
+
+    public abstract Set<? extends Class<?>> getRequiredContext();
+
+    public abstract String getFunctionName();
+
+    public boolean takesImplicitBlockArgument() {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public boolean isAdvanced() {
+        throw new UnsupportedOperationException("signature only");
+    }
+}
