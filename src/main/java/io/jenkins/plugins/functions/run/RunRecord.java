@@ -22,15 +22,16 @@ public final class RunRecord implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String runId;
-    private final String functionName;
-    private final String functionVersion;
-    private final String runtime;
     private final String action;
-    private final String namespace;
+    // Known once the spec is resolved (state BUILT); until then functionName is what the step named.
+    private String functionName;
+    private String functionVersion;
+    private String runtime;
+    private String namespace;
     /** The canonical function spec as JSON. */
-    private final String spec;
+    private String spec;
     /** The run's parameters as JSON. */
-    private final String parameters;
+    private String parameters;
     private final List<ObjectRef> objects = new ArrayList<>();
     private final List<Transition> transitions = new ArrayList<>();
     private RunState state;
@@ -40,18 +41,29 @@ public final class RunRecord implements Serializable {
     /** The outputs as JSON. */
     private String outputs;
 
-    public RunRecord(String runId, String functionName, String functionVersion, String runtime, String action,
-                     String namespace, String spec, String parameters, long createdAt) {
+    /**
+     * A run that has just been asked for (state CREATED).
+     *
+     * @param label what the run is known as before its spec is read: the function's name or file
+     */
+    public RunRecord(String runId, String action, String label, long createdAt) {
         this.runId = Objects.requireNonNull(runId, "runId");
-        this.functionName = functionName;
-        this.functionVersion = functionVersion;
-        this.runtime = runtime;
         this.action = action;
-        this.namespace = namespace;
-        this.spec = spec;
-        this.parameters = parameters;
+        this.functionName = label;
         this.state = RunState.CREATED;
         this.transitions.add(new Transition(RunState.CREATED, createdAt, null));
+    }
+
+    /** The spec is resolved and validated: records the function and moves to BUILT. */
+    public synchronized void resolved(String name, String version, String runtimeKind, String ns, String specJson,
+                                      String parametersJson, long time) {
+        this.functionName = name;
+        this.functionVersion = version;
+        this.runtime = runtimeKind;
+        this.namespace = ns;
+        this.spec = specJson;
+        this.parameters = parametersJson;
+        transition(RunState.BUILT, time, null);
     }
 
     /**
@@ -129,15 +141,15 @@ public final class RunRecord implements Serializable {
         return runId;
     }
 
-    public String getFunctionName() {
+    public synchronized String getFunctionName() {
         return functionName;
     }
 
-    public String getFunctionVersion() {
+    public synchronized String getFunctionVersion() {
         return functionVersion;
     }
 
-    public String getRuntime() {
+    public synchronized String getRuntime() {
         return runtime;
     }
 
@@ -145,15 +157,15 @@ public final class RunRecord implements Serializable {
         return action;
     }
 
-    public String getNamespace() {
+    public synchronized String getNamespace() {
         return namespace;
     }
 
-    public String getSpec() {
+    public synchronized String getSpec() {
         return spec;
     }
 
-    public String getParameters() {
+    public synchronized String getParameters() {
         return parameters;
     }
 

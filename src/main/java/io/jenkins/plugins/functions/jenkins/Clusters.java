@@ -1,0 +1,70 @@
+package io.jenkins.plugins.functions.jenkins;
+
+import hudson.model.Run;
+import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
+import io.jenkins.plugins.functions.kubernetes.EngineOptions;
+import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
+import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which engine (cluster connection) a build's runs use. One engine, and so one fabric8 client and
+ * one set of informers, per distinct cluster setting: created on first use and shared by every
+ * run after it. A changed setting (new URL, rotated token) gives a new engine; runs still going
+ * on the old one finish there.
+ */
+public final class Clusters {
+
+    /** The engine a run uses and the namespace it goes to when its step names none. */
+    public static final class Target {
+        private final FunctionEngine engine;
+        private final String defaultNamespace;
+
+        public Target(FunctionEngine engine, String defaultNamespace) {
+            this.engine = engine;
+            this.defaultNamespace = defaultNamespace;
+        }
+
+        public FunctionEngine engine() {
+            return engine;
+        }
+
+        public String defaultNamespace() {
+            return defaultNamespace;
+        }
+    }
+
+    /** How a build finds its target; replaced by tests to run against the mock API server. */
+    public interface Resolver {
+        Target resolve(Run<?, ?> build) throws IOException;
+    }
+
+    private static final Map<String, FunctionEngine> ENGINES = new ConcurrentHashMap<>();
+
+    private static volatile Resolver resolver = Clusters::fromConfiguration;
+
+    private Clusters() {
+    }
+
+    public static Target forBuild(Run<?, ?> build) throws IOException {
+        return resolver.resolve(build);
+    }
+
+    /** For tests: resolve every build to the given target. Returns the previous resolver. */
+    public static Resolver setResolver(Resolver newResolver) {
+        Resolver previous = resolver;
+        resolver = newResolver == null ? Clusters::fromConfiguration : newResolver;
+        return previous;
+    }
+
+    private static Target fromConfiguration(Run<?, ?> build) throws IOException {
+        FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
+        ClusterSettings settings = config.settingsFor(build);
+        FunctionEngine engine = ENGINES.computeIfAbsent(settings.fingerprint(),
+                key -> new FunctionEngine(KubernetesClients.create(settings), EngineOptions.defaults()));
+        return new Target(engine, config.defaultNamespace());
+    }
+}

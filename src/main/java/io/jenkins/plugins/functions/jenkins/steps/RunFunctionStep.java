@@ -1,0 +1,630 @@
+package io.jenkins.plugins.functions.jenkins.steps;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.FunctionRuntimeProvider;
+import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
+import io.jenkins.plugins.functions.kubernetes.LogCursor;
+import io.jenkins.plugins.functions.kubernetes.LogLine;
+import io.jenkins.plugins.functions.kubernetes.RunHandle;
+import io.jenkins.plugins.functions.kubernetes.RunListener;
+import io.jenkins.plugins.functions.kubernetes.RunRef;
+import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.model.Durations;
+import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.RunArguments;
+import io.jenkins.plugins.functions.runtime.RunLabels;
+import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
+import io.jenkins.plugins.functions.spec.FunctionSpecReader;
+import io.jenkins.plugins.functions.spec.SpecException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code runFunction}: runs a function once as a Kubernetes Job and returns its result.
+ *
+ * <pre>
+ * def r = runFunction file: 'functions/hello.yaml', parameters: [who: 'world']
+ * echo "exit ${r.exitCode}, answer ${r.outputs.answer}"
+ * runFunction name: 'hello', runtime: 'container', image: 'busybox:1.36',
+ *             command: ['sh', '-c', 'echo hello'], timeout: '10m'
+ * </pre>
+ *
+ * The function comes from a file in the workspace, from the arguments, or from both (arguments
+ * override the file's fields). The step waits asynchronously: no thread waits on the cluster,
+ * and after a controller restart it re-attaches to its Job.
+ */
+public class RunFunctionStep extends Step {
+
+    private String file;
+    private String name;
+    private String runtime;
+    private String image;
+    private List<String> command;
+    private List<String> args;
+    private Map<String, Object> env;
+    private Map<String, Object> resources;
+    private String workingDir;
+    private String imagePullPolicy;
+    private String serviceAccount;
+    private Map<String, Object> parameters;
+    private String namespace;
+    private Object timeout;
+    private boolean failOnError = true;
+
+    @DataBoundConstructor
+    public RunFunctionStep() {
+    }
+
+    public String getFile() {
+        return file;
+    }
+
+    /** A function file in the workspace, relative to it ({@code functions/hello.yaml}). */
+    @DataBoundSetter
+    public void setFile(String file) {
+        this.file = blankToNull(file);
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    @DataBoundSetter
+    public void setName(String name) {
+        this.name = blankToNull(name);
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    @DataBoundSetter
+    public void setRuntime(String runtime) {
+        this.runtime = blankToNull(runtime);
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = blankToNull(image);
+    }
+
+    public List<String> getCommand() {
+        return command;
+    }
+
+    @DataBoundSetter
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
+
+    public List<String> getArgs() {
+        return args;
+    }
+
+    @DataBoundSetter
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
+
+    public Map<String, Object> getEnv() {
+        return env;
+    }
+
+    /** Environment variables: a map of name to value. */
+    @DataBoundSetter
+    public void setEnv(Map<String, Object> env) {
+        this.env = env;
+    }
+
+    public Map<String, Object> getResources() {
+        return resources;
+    }
+
+    /** {@code [requests: [cpu: '500m', memory: '256Mi'], limits: [memory: '512Mi', gpu: 1]]}. */
+    @DataBoundSetter
+    public void setResources(Map<String, Object> resources) {
+        this.resources = resources;
+    }
+
+    public String getWorkingDir() {
+        return workingDir;
+    }
+
+    @DataBoundSetter
+    public void setWorkingDir(String workingDir) {
+        this.workingDir = blankToNull(workingDir);
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    @DataBoundSetter
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = blankToNull(imagePullPolicy);
+    }
+
+    public String getServiceAccount() {
+        return serviceAccount;
+    }
+
+    @DataBoundSetter
+    public void setServiceAccount(String serviceAccount) {
+        this.serviceAccount = blankToNull(serviceAccount);
+    }
+
+    public Map<String, Object> getParameters() {
+        return parameters;
+    }
+
+    /** Handed to the function (as JSON in {@code FUNCTION_PARAMETERS} for containers). */
+    @DataBoundSetter
+    public void setParameters(Map<String, Object> parameters) {
+        this.parameters = parameters;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = blankToNull(namespace);
+    }
+
+    public Object getTimeout() {
+        return timeout;
+    }
+
+    /** How long the function may run: {@code '90s'}, {@code '10m'}, {@code '2h'}, or seconds as a number. */
+    @DataBoundSetter
+    public void setTimeout(Object timeout) {
+        this.timeout = timeout;
+    }
+
+    public boolean isFailOnError() {
+        return failOnError;
+    }
+
+    /** When false, a failed run returns its result instead of failing the step. */
+    @DataBoundSetter
+    public void setFailOnError(boolean failOnError) {
+        this.failOnError = failOnError;
+    }
+
+    /** The inline fields as a function map; the file's fields are overridden by these. */
+    Map<String, Object> inlineFields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", name);
+        put(m, "runtime", runtime);
+        put(m, "image", image);
+        put(m, "command", command);
+        put(m, "args", args);
+        put(m, "env", env);
+        put(m, "resources", resources);
+        put(m, "workingDir", workingDir);
+        put(m, "imagePullPolicy", imagePullPolicy);
+        put(m, "serviceAccount", serviceAccount);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    @Extension
+    @Symbol("runFunction")
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "runFunction";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Run a function as a Kubernetes Job";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            // FilePath is optional: only runFunction(file: ...) needs a workspace.
+            return Set.of(Run.class, TaskListener.class);
+        }
+    }
+
+    /**
+     * The asynchronous execution. {@link #start()} returns at once; reading the function file,
+     * resolving the cluster and creating the Job happen on a small shared pool, and the end comes
+     * from the engine's informers. What it keeps across a restart is the run's id, its workload
+     * reference and its log cursor.
+     *
+     * <p>Persisted with the Pipeline program: never rename or move this class.
+     */
+    public static final class Execution extends StepExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        /** Launches runs off the Pipeline thread: each task is short (file read, API create). */
+        private static final ExecutorService LAUNCHER = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "function-runtimes-launcher-" + LAUNCHER_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        private static final AtomicInteger LAUNCHER_THREADS = new AtomicInteger();
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final String PREFIX = "[function-runtimes] ";
+
+        /**
+         * Our own reference to the context: the base class keeps it too, but the signature classes
+         * this plugin compiles against have no behaviour, and the execution's logic must be
+         * testable on its own.
+         */
+        private final StepContext context;
+        private final String runId;
+        private final boolean failOnError;
+        private transient RunFunctionStep step;
+        private transient volatile RunHandle handle;
+        private transient volatile Throwable stopCause;
+        private volatile RunRef ref;
+        private volatile LogCursor cursor = LogCursor.START;
+        private volatile boolean done;
+
+        Execution(RunFunctionStep step, StepContext context) {
+            super(context);
+            this.context = context;
+            this.step = step;
+            this.runId = newRunId();
+            this.failOnError = step.failOnError;
+        }
+
+        /** The run's id: random, so two controllers sharing a cluster never pick the same names. */
+        static String newRunId() {
+            char[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+            char[] id = new char[10];
+            for (int i = 0; i < id.length; i++) {
+                id[i] = alphabet[RANDOM.nextInt(alphabet.length)];
+            }
+            return new String(id);
+        }
+
+        public String getRunId() {
+            return runId;
+        }
+
+        public RunRef getRef() {
+            return ref;
+        }
+
+        @Override
+        public boolean start() throws Exception {
+            Run<?, ?> build = context.get(Run.class);
+            TaskListener listener = context.get(TaskListener.class);
+            FilePath workspace = null;
+            if (step.file != null) {
+                workspace = context.get(FilePath.class);
+                if (workspace == null) {
+                    throw new AbortException("runFunction: field 'file': value '" + step.file
+                            + "' needs a workspace: call runFunction inside a node block, or give the function inline");
+                }
+            }
+            String label = step.name != null ? step.name : step.file != null ? step.file : "(unnamed)";
+            FunctionRunAction action = new FunctionRunAction(
+                    new RunRecord(runId, ActionKind.JOB.id(), label, System.currentTimeMillis()));
+            build.addAction(action);
+            RunFunctionStep s = step;
+            FilePath ws = workspace;
+            LAUNCHER.execute(() -> launch(s, build, listener, ws, action));
+            return false;
+        }
+
+        /** Reads, validates, plans and starts the run. Off the Pipeline thread. */
+        void launch(RunFunctionStep s, Run<?, ?> build, TaskListener listener, FilePath workspace,
+                    FunctionRunAction action) {
+            PrintStream log = listener.getLogger();
+            RunRecord record = action.getRecord();
+            try {
+                Clusters.Target target = Clusters.forBuild(build);
+                RuntimeRegistry runtimes = FunctionRuntimeProvider.registry();
+                FunctionSpec function = runtimes.validate(readFunction(s, workspace));
+                String ns = s.namespace != null ? s.namespace : target.defaultNamespace();
+                RunRequest request = RunRequest.builder(function, ActionKind.JOB)
+                        .runId(runId)
+                        .namespace(ns)
+                        .parameters(s.parameters)
+                        .timeout(s.timeout == null ? null : Durations.parse("timeout", s.timeout))
+                        .origin(Map.of(RunLabels.JENKINS_JOB, jobName(build),
+                                RunLabels.JENKINS_BUILD, String.valueOf(build.getNumber())))
+                        .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, jobName(build),
+                                RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl()))
+                        .build();
+                Plan plan = runtimes.plan(request);
+                record.resolved(function.name(), function.version(), function.runtime(), ns,
+                        function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
+                plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
+                save(build);
+                log.println(PREFIX + "Running " + function.name() + " (version " + function.version() + ", runtime "
+                        + function.runtime() + ") as " + plan.workload().getKind() + " " + ns + "/"
+                        + plan.workload().getMetadata().getName());
+                synchronized (this) {
+                    if (stopCause != null) {
+                        finishBeforeStart(build, record, RunOutcome.stopped("Aborted", "aborted before it started"),
+                                stopCause);
+                        return;
+                    }
+                    FunctionEngine engine = target.engine();
+                    RunHandle h = engine.start(plan, new BuildListener(build, listener, record));
+                    handle = h;
+                    ref = h.ref();
+                }
+            } catch (SpecException e) {
+                finishBeforeStart(build, record, RunOutcome.error("InvalidSpec", e.getMessage()),
+                        new AbortException("runFunction: " + e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                String message = e.getMessage() != null ? e.getMessage() : e.toString();
+                finishBeforeStart(build, record, RunOutcome.error("StartFailed", message),
+                        e instanceof AbortException ? e : new AbortException("runFunction: " + message));
+            }
+        }
+
+        /** The job's full name, from the build's {@code folder/job#12} id. */
+        static String jobName(Run<?, ?> build) {
+            String id = build.getExternalizableId();
+            int hash = id.lastIndexOf('#');
+            return hash < 0 ? id : id.substring(0, hash);
+        }
+
+        private FunctionSpec readFunction(RunFunctionStep s, FilePath workspace)
+                throws SpecException, IOException {
+            FunctionSpecReader reader = new FunctionSpecReader();
+            Map<String, Object> inline = s.inlineFields();
+            if (s.file == null) {
+                return reader.fromMap(inline, "runFunction");
+            }
+            FilePath path = workspace.child(s.file);
+            String text;
+            try {
+                if (!path.exists()) {
+                    throw new SpecException("runFunction", "file", s.file, "must name a function file in the workspace ("
+                            + workspace.getRemote() + ")");
+                }
+                text = path.readToString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading " + s.file, e);
+            }
+            FunctionSpec fromFile = reader.read(text, s.file);
+            if (inline.isEmpty()) {
+                return fromFile;
+            }
+            Map<String, Object> merged = new LinkedHashMap<>(fromFile.toMap());
+            merged.putAll(inline);
+            return reader.fromMap(merged, s.file + " with runFunction arguments");
+        }
+
+        private void finishBeforeStart(Run<?, ?> build, RunRecord record, RunOutcome outcome, Throwable failure) {
+            record.finish(outcome, null);
+            save(build);
+            done = true;
+            if (!failOnError && !(failure instanceof FlowInterruptedException) && stopCause == null) {
+                context.onSuccess(result(record, outcome));
+            } else {
+                context.onFailure(failure);
+            }
+        }
+
+        @Override
+        public void stop(Throwable cause) throws Exception {
+            RunHandle h;
+            synchronized (this) {
+                stopCause = cause;
+                h = handle;
+            }
+            if (h != null) {
+                h.stop("Aborted: " + cause);
+            } else if (ref != null) {
+                // Stopped after a restart before re-attaching: delete the workload by reference.
+                Run<?, ?> build = context.get(Run.class);
+                Clusters.forBuild(build).engine().stop(ref, new RunListener() {
+                    @Override
+                    public void onComplete(RunOutcome outcome) {
+                    }
+                });
+                context.onFailure(cause);
+            }
+            // else: launch() has not reached the engine yet; it sees stopCause and ends the step.
+        }
+
+        @Override
+        public void onResume() {
+            if (done) {
+                return;
+            }
+            try {
+                Run<?, ?> build = context.get(Run.class);
+                TaskListener listener = context.get(TaskListener.class);
+                RunRecord record = findRecord(build);
+                if (ref == null) {
+                    // The controller stopped between the step's start and the Job's creation.
+                    context.onFailure(new AbortException("runFunction: Jenkins restarted before run " + runId
+                            + " was created; it did not run"));
+                    return;
+                }
+                listener.getLogger().println(PREFIX + "Resuming " + ref + " after a restart");
+                FunctionEngine engine = Clusters.forBuild(build).engine();
+                handle = engine.attach(ref, cursor, new BuildListener(build, listener, record));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                context.onFailure(e);
+            }
+        }
+
+        private RunRecord findRecord(Run<?, ?> build) {
+            for (FunctionRunAction a : FunctionRunAction.of(build)) {
+                if (runId.equals(a.getRecord().getRunId())) {
+                    return a.getRecord();
+                }
+            }
+            // The build was not saved after the action was added: start a fresh record.
+            RunRecord record = new RunRecord(runId, ActionKind.JOB.id(), ref == null ? runId : ref.name(),
+                    System.currentTimeMillis());
+            build.addAction(new FunctionRunAction(record));
+            return record;
+        }
+
+        @Override
+        public String getStatus() {
+            RunRef r = ref;
+            return r == null ? "starting run " + runId : "waiting for " + r + " (log at " + cursor + ")";
+        }
+
+        private static void save(Run<?, ?> build) {
+            try {
+                build.save();
+            } catch (IOException e) {
+                // The record is still in memory and is saved with the build's next save.
+                java.util.logging.Logger.getLogger(RunFunctionStep.class.getName())
+                        .log(java.util.logging.Level.WARNING, "could not save " + build, e);
+            }
+        }
+
+        /** What {@code runFunction} returns: plain values only, usable from a sandboxed Pipeline. */
+        static Map<String, Object> result(RunRecord record, RunOutcome outcome) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("status", outcome.state().name());
+            r.put("succeeded", outcome.succeeded());
+            r.put("exitCode", outcome.exitCode());
+            r.put("reason", outcome.reason());
+            r.put("message", outcome.message());
+            r.put("outputs", new LinkedHashMap<>(outcome.outputs()));
+            r.put("runId", record.getRunId());
+            r.put("function", record.getFunctionName());
+            r.put("version", record.getFunctionVersion());
+            r.put("runtime", record.getRuntime());
+            r.put("action", record.getAction());
+            r.put("namespace", record.getNamespace());
+            List<String> objects = new ArrayList<>();
+            record.getObjects().forEach(o -> objects.add(o.toString()));
+            r.put("objects", objects);
+            r.put("job", record.getObjects().isEmpty() ? null : record.getObjects().get(0).getName());
+            return r;
+        }
+
+        /** Writes the run's narration and log to the build log and keeps its record up to date. */
+        private final class BuildListener implements RunListener {
+            private final Run<?, ?> build;
+            private final PrintStream log;
+            private final RunRecord record;
+
+            BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record) {
+                this.build = build;
+                this.log = listener.getLogger();
+                this.record = record;
+            }
+
+            @Override
+            public void onEvent(String message) {
+                log.println(PREFIX + message);
+            }
+
+            @Override
+            public void onState(RunState state, Instant at, String detail) {
+                if (record.transition(state, at.toEpochMilli(), detail) && !state.isTerminal()) {
+                    log.println(PREFIX + record.getFunctionName() + " " + state.name().toLowerCase(Locale.ROOT));
+                    save(build);
+                }
+            }
+
+            @Override
+            public void onLog(LogLine line) {
+                log.println(line.text());
+            }
+
+            @Override
+            public void onLogCursor(LogCursor newCursor) {
+                cursor = newCursor;
+            }
+
+            @Override
+            public void onComplete(RunOutcome outcome) {
+                cursor = handle == null ? cursor : handle.cursor();
+                record.finish(outcome, json(outcome.outputs()));
+                save(build);
+                Long started = record.timeOf(RunState.CREATED);
+                String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)
+                        .toString().substring(2).toLowerCase(Locale.ROOT);
+                log.println(PREFIX + record.getFunctionName() + ": " + outcome.state() + " ("
+                        + outcome.reason() + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode())
+                        + ")" + took);
+                done = true;
+                Throwable cause = stopCause;
+                if (outcome.state() == RunState.STOPPED) {
+                    context.onFailure(cause != null ? cause : new FlowInterruptedException(Result.ABORTED));
+                } else if (outcome.succeeded() || !failOnError) {
+                    context.onSuccess(result(record, outcome));
+                } else {
+                    context.onFailure(new AbortException("runFunction: " + record.getFunctionName() + " failed: "
+                            + outcome.reason() + ": " + outcome.message()));
+                }
+            }
+        }
+
+        private static String json(Map<String, Object> outputs) {
+            try {
+                return JSON.writeValueAsString(outputs);
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+        }
+    }
+}
