@@ -174,7 +174,7 @@ public final class FunctionSpecReader {
             if (documents.hasNext()) {
                 Node second = documents.next();
                 throw new SpecException(DOCUMENT, "more than one document", "a function file holds exactly one"
-                        + " YAML document; another one starts at " + where(second.getStartMark()));
+                        + " YAML document; another one begins at " + where(second.getStartMark()));
             }
             if (!(root instanceof MappingNode)) {
                 throw new SpecException(DOCUMENT, describe(root), DOCUMENT_RULE
@@ -206,7 +206,7 @@ public final class FunctionSpecReader {
             return;
         }
         if (!enclosing.add(node)) {
-            throw new SpecException(path, "an alias to its own " + kind(node),
+            throw new SpecException(path, node.getAnchor() == null ? "(an alias)" : "*" + node.getAnchor(),
                     "an alias may not refer to a list or mapping that contains it (" + where(node.getStartMark()) + ")");
         }
         if (node instanceof MappingNode mapping) {
