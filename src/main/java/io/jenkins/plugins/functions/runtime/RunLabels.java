@@ -55,6 +55,15 @@ public final class RunLabels {
     }
 
     /**
+     * Whether a label key belongs to the engine ({@code functions.jenkins.io/...} and
+     * {@code app.kubernetes.io/managed-by}): a function may not set it, as the engine finds its
+     * objects by these labels.
+     */
+    public static boolean isReserved(String key) {
+        return key.startsWith(PREFIX) || key.equals(MANAGED_BY);
+    }
+
+    /**
      * The name of a run's workload: {@code <function>-<run id>}, at most 63 characters, so a
      * restarted controller finds the same object by name and a create is never done twice.
      */

@@ -1,0 +1,144 @@
+package io.jenkins.plugins.functions.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The typed view of a {@code container} function: one image, run as it is. Immutable. Built by
+ * {@code ContainerFunctionParser}, which checks every field; this record only keeps its parts
+ * unmodifiable, so it is plain data other runtimes (or profiles) can reuse.
+ *
+ * <p>Canonical form, which {@link #toFields()} writes and the function's version is computed
+ * from: {@code env} is a list of {@code {name, value}} (a mapping given by the user is turned into
+ * that list sorted by name; a list keeps its order, which matters to Kubernetes' {@code $(VAR)}
+ * references); values and quantities are text; empty lists and mappings are left out.
+ *
+ * @param name            the function's name (a DNS-1123 label)
+ * @param description     free text, null when none
+ * @param labels          the function's own labels, added to every object of its runs
+ * @param image           the image reference
+ * @param command         the entrypoint; empty for the image's own
+ * @param args            the arguments; empty for the image's own
+ * @param env             environment variables, in order
+ * @param workingDir      an absolute path, null for the image's own
+ * @param imagePullPolicy null for Kubernetes' default (Always for {@code :latest}, else IfNotPresent)
+ * @param resources       requests and limits; {@link Resources#NONE} when none
+ * @param serviceAccount  the service account the pod runs as, null for none (and no API token)
+ */
+public record ContainerFunction(
+        String name,
+        String description,
+        Map<String, String> labels,
+        String image,
+        List<String> command,
+        List<String> args,
+        List<Env> env,
+        String workingDir,
+        PullPolicy imagePullPolicy,
+        Resources resources,
+        String serviceAccount) {
+
+    public ContainerFunction {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(image, "image");
+        labels = Collections.unmodifiableMap(new TreeMap<>(labels == null ? Map.of() : labels));
+        command = List.copyOf(command == null ? List.of() : command);
+        args = List.copyOf(args == null ? List.of() : args);
+        env = List.copyOf(env == null ? List.of() : env);
+        resources = resources == null ? Resources.NONE : resources;
+    }
+
+    /** The runtime fields in canonical form (everything but {@code name} and {@code runtime}). */
+    public Map<String, Object> toFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        putIf(fields, "description", description);
+        if (!labels.isEmpty()) {
+            fields.put("labels", labels);
+        }
+        fields.put("image", image);
+        if (!command.isEmpty()) {
+            fields.put("command", command);
+        }
+        if (!args.isEmpty()) {
+            fields.put("args", args);
+        }
+        if (!env.isEmpty()) {
+            List<Map<String, String>> list = new ArrayList<>();
+            for (Env e : env) {
+                list.add(e.toMap());
+            }
+            fields.put("env", list);
+        }
+        putIf(fields, "workingDir", workingDir);
+        putIf(fields, "imagePullPolicy", imagePullPolicy == null ? null : imagePullPolicy.value());
+        if (!resources.isEmpty()) {
+            fields.put("resources", resources.toMap());
+        }
+        putIf(fields, "serviceAccount", serviceAccount);
+        return Collections.unmodifiableMap(fields);
+    }
+
+    /** This function as a spec of the given runtime, in canonical form. */
+    public FunctionSpec toSpec(String runtime) {
+        return FunctionSpec.of(name, runtime, toFields());
+    }
+
+    private static void putIf(Map<String, Object> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    /**
+     * One environment variable.
+     *
+     * @param name  the variable's name
+     * @param value its value, empty when the user gave none
+     */
+    public record Env(String name, String value) {
+        public Env {
+            Objects.requireNonNull(name, "name");
+            value = value == null ? "" : value;
+        }
+
+        Map<String, String> toMap() {
+            Map<String, String> map = new LinkedHashMap<>();
+            map.put("name", name);
+            map.put("value", value);
+            return Collections.unmodifiableMap(map);
+        }
+    }
+
+    /** When the kubelet pulls the image; the constants' values are Kubernetes' spelling. */
+    public enum PullPolicy {
+        ALWAYS("Always"),
+        IF_NOT_PRESENT("IfNotPresent"),
+        NEVER("Never");
+
+        private final String value;
+
+        PullPolicy(String value) {
+            this.value = value;
+        }
+
+        /** As Kubernetes writes it: {@code Always}, {@code IfNotPresent}, {@code Never}. */
+        public String value() {
+            return value;
+        }
+
+        /** The policy Kubernetes spells {@code value}, or null. Case matters, as in Kubernetes. */
+        public static PullPolicy fromValue(String value) {
+            for (PullPolicy p : values()) {
+                if (p.value.equals(value)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+}
