@@ -295,13 +295,13 @@ public class RunFunctionStep extends Step {
 
         private static final long serialVersionUID = 1L;
 
+        private static final AtomicInteger LAUNCHER_THREADS = new AtomicInteger();
         /** Launches runs off the Pipeline thread: each task is short (file read, API create). */
         private static final ExecutorService LAUNCHER = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "function-runtimes-launcher-" + LAUNCHER_THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        private static final AtomicInteger LAUNCHER_THREADS = new AtomicInteger();
         private static final SecureRandom RANDOM = new SecureRandom();
         private static final ObjectMapper JSON = new ObjectMapper();
         private static final String PREFIX = "[function-runtimes] ";
