@@ -203,6 +203,9 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
                 line -> {
                     listener.onLog(line);
                     cursor = cursor.advance(line.time());
+                    // Every line: whatever persists the cursor (a step execution saved on
+                    // shutdown) must hold the position of the last line the build log received.
+                    listener.onLogCursor(cursor);
                 });
         follow = f;
         f.done().whenComplete((last, error) -> onFollowEnded(f, error));
