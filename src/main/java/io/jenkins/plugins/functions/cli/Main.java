@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -97,8 +98,11 @@ public final class Main {
         try (InputStream in = Files.newInputStream(options.file())) {
             // one byte more than allowed is enough for the reader to refuse an oversized file
             yaml = in.readNBytes(FunctionSpecReader.MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            err.println("functions: cannot read " + origin + ": no such file");
+            return NO_INPUT;
         } catch (IOException e) {
-            err.println("functions: cannot read " + origin + ": " + e.getMessage());
+            err.println("functions: cannot read " + origin + ": " + e);
             return NO_INPUT;
         }
         try {

@@ -1,0 +1,219 @@
+package io.jenkins.plugins.functions.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.functions.spec.FunctionSpecReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+class MainTest {
+
+    private static final String HELLO = "examples/functions/hello.yaml";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rendersTheExampleAsAJob() throws Exception {
+        Result r = run("render", HELLO, "--namespace", "ci", "--param", "name=Ada", "--timeout", "10m");
+
+        assertThat(r.code).isEqualTo(Main.OK);
+        assertThat(r.err).isEmpty();
+        List<Map<String, Object>> docs = documents(r.out);
+        assertThat(docs).hasSize(1);
+        Map<String, Object> job = docs.get(0);
+        assertThat(job).containsEntry("apiVersion", "batch/v1").containsEntry("kind", "Job");
+        String version = new FunctionSpecReader().read(Files.readAllBytes(Path.of(HELLO)), HELLO).version();
+        // the reader's version is the runtime's: the example is already in canonical form
+        Map<String, Object> metadata = map(job, "metadata");
+        assertThat(metadata).containsEntry("name", "hello-render-" + version.substring(0, 8))
+                .containsEntry("namespace", "ci");
+        Map<String, Object> spec = map(job, "spec");
+        assertThat(spec).containsEntry("activeDeadlineSeconds", 600).containsEntry("backoffLimit", 0);
+        Map<String, Object> container = firstContainer(spec);
+        assertThat(container).containsEntry("image", "busybox:1.36").containsEntry("name", "function");
+        assertThat(container.get("env")).asInstanceOf(InstanceOfAssertFactories.LIST).contains(
+                Map.of("name", "FUNCTION_PARAMETERS", "value", "{\"name\":\"Ada\"}"));
+    }
+
+    @Test
+    void renderIsDeterministic() {
+        Result first = run("render", HELLO);
+        Result second = run("render", HELLO);
+
+        assertThat(first.code).isZero();
+        assertThat(first.out).isEqualTo(second.out);
+        assertThat(first.out).contains("activeDeadlineSeconds: 3600").contains("namespace: \"default\"");
+    }
+
+    @Test
+    void optionsMayBeGivenWithEquals() {
+        Result r = run("render", "--timeout=90s", "--param=a=b=c", HELLO, "--action=job");
+
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("activeDeadlineSeconds: 90").contains("{\\\"a\\\":\\\"b=c\\\"}");
+    }
+
+    @Test
+    void aBadSpecIsExitCode2WithTheMessage() throws IOException {
+        Path file = write("bad.yaml", "name: Hello\nruntime: container\nimage: busybox\n");
+        Result r = run("render", file.toString());
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.out).isEmpty();
+        assertThat(r.err.strip()).isEqualTo(file + ": field 'name': value 'Hello' is not allowed: must be a"
+                + " DNS-1123 label: 1 to 63 characters of lowercase letters, digits and '-', starting and ending"
+                + " with a letter or digit (such as hello-world)");
+    }
+
+    @Test
+    void aRuntimeRefusalNamesTheFileToo() throws IOException {
+        Path file = write("bad.yaml", "name: hello\nruntime: container\nimage: busybox\nreplicas: 2\n");
+        Result r = run("render", file.toString());
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).startsWith(file + ": field 'replicas': value '2' is not allowed: unknown field;");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeIsASpecError() {
+        Result r = run("render", HELLO, "--timeout", "8d");
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).contains("field 'timeout': value '691200s' is not allowed");
+    }
+
+    @Test
+    void anUnsupportedActionIsASpecError() {
+        Result r = run("render", HELLO, "--action", "serve");
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).contains("field 'action': value 'serve' is not allowed: runtime 'container' supports job");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no arguments                 |",
+            "unknown command              | frobnicate",
+            "no file                      | render",
+            "two files                    | render a.yaml b.yaml",
+            "unknown option               | render " + HELLO + " --verbose",
+            "option without value         | render " + HELLO + " --timeout",
+            "bad duration                 | render " + HELLO + " --timeout 10",
+            "bad duration unit            | render " + HELLO + " --timeout 10w",
+            "param without =              | render " + HELLO + " --param name",
+            "param with empty key         | render " + HELLO + " --param =x",
+            "param twice                  | render " + HELLO + " --param a=1 --param a=2",
+            "unknown action               | render " + HELLO + " --action launch",
+            "bad namespace                | render " + HELLO + " --namespace Prod_1",
+    })
+    void usageErrorsAreExitCode64(String what, String line) {
+        Result r = run(line == null ? new String[0] : line.trim().split("\\s+"));
+
+        assertThat(r.code).isEqualTo(Main.USAGE);
+        assertThat(r.out).isEmpty();
+        assertThat(r.err).contains("usage: functions render <file.yaml>");
+    }
+
+    @Test
+    void helpIsPrintedOnRequest() {
+        Result r = run("--help");
+
+        assertThat(r.code).isZero();
+        assertThat(r.out).startsWith("usage: functions render");
+    }
+
+    @Test
+    void aMissingFileIsExitCode66() {
+        Result r = run("render", dir.resolve("missing.yaml").toString());
+
+        assertThat(r.code).isEqualTo(Main.NO_INPUT);
+        assertThat(r.err.strip()).endsWith("missing.yaml: no such file").contains("cannot read");
+    }
+
+    @Test
+    void anOversizedFileIsASpecError() throws IOException {
+        Path file = dir.resolve("big.yaml");
+        Files.write(file, new byte[FunctionSpecReader.MAX_BYTES + 10]);
+        Result r = run("render", file.toString());
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).contains("field '(yaml)': value '1048577 bytes' is not allowed");
+    }
+
+    @Test
+    void runIsNotAvailableYet() {
+        Result r = run("run", HELLO);
+
+        assertThat(r.code).isEqualTo(70);
+        assertThat(r.err.strip()).isEqualTo("run: not available in this build");
+    }
+
+    @Test
+    void durations() throws Main.UsageException {
+        assertThat(Main.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Main.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Main.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(Main.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(Main.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        for (String bad : List.of("", "10", "m", "1.5h", "-5m", "10 m", "99999999999999999999s")) {
+            assertThatThrownBy(() -> Main.parseDuration(bad)).as(bad).isInstanceOf(Main.UsageException.class);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> documents(String yaml) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+            if (doc != null) {
+                docs.add((Map<String, Object>) doc);
+            }
+        }
+        return docs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstContainer(Map<String, Object> jobSpec) {
+        Map<String, Object> podSpec = map(map(jobSpec, "template"), "spec");
+        return ((List<Map<String, Object>>) podSpec.get("containers")).get(0);
+    }
+}
