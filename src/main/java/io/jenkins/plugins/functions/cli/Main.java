@@ -1,7 +1,18 @@
 package io.jenkins.plugins.functions.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
+import io.jenkins.plugins.functions.kubernetes.EngineOptions;
+import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
+import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.kubernetes.LogLine;
+import io.jenkins.plugins.functions.kubernetes.RunHandle;
+import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
@@ -19,40 +30,47 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The command line over the engine, for trying a function without Jenkins:
- * {@code render} prints the Kubernetes objects a run would create.
+ * {@code render} prints the Kubernetes objects a run would create; {@code run} runs it on the
+ * cluster of a kubeconfig through the same engine the Jenkins steps use.
  *
- * <p>Exit codes (sysexits where one fits): 0 done; 2 the function or the run's arguments were
- * refused (the {@link SpecException} message on stderr); 64 usage; 66 the file cannot be read;
- * 70 not available or an internal error.
+ * <p>Exit codes (sysexits where one fits): 0 done; 1 the run failed or was stopped; 2 the
+ * function or the run's arguments were refused (the {@link SpecException} message on stderr);
+ * 64 usage; 66 the file cannot be read; 69 the cluster cannot be reached; 70 an internal error.
  */
 public final class Main {
 
     public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
     public static final int SPEC_ERROR = 2;
     public static final int USAGE = 64;
     public static final int NO_INPUT = 66;
+    public static final int UNAVAILABLE = 69;
     public static final int SOFTWARE = 70;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     static final String USAGE_TEXT = String.join("\n",
             "usage: functions render <file.yaml> [--action job] [--namespace ns] [--param key=value ...] [--timeout 10m]",
-            "       functions run <file.yaml> ...        (not available in this build)",
+            "       functions run <file.yaml> [--kubeconfig file] [--namespace ns] [--param key=value ...] [--timeout 10m]",
             "",
             "render  reads a function file, validates it and prints the Kubernetes objects one run would",
             "        create, as YAML. Nothing is sent to a cluster. The run id is render-<version>, so the",
             "        output depends only on the file and the options.",
-            "  --action     the action to plan (default: job)",
-            "  --namespace  the namespace of the objects (default: default)",
-            "  --param      a run parameter, repeatable; values are text",
-            "  --timeout    how long the run may take: 90s, 10m, 2h, 1d or combined as 1h30m (default: 1h)",
+            "run     runs the function once on the cluster of the kubeconfig (--kubeconfig, else KUBECONFIG,",
+            "        else ~/.kube/config, else the pod's service account), streams its log to stdout, prints",
+            "        the outcome and its outputs, and deletes the Job. Ctrl-C stops the run and deletes it.",
+            "  --action      the action (default: job)",
+            "  --namespace   the namespace of the objects (default: render: default; run: the kubeconfig's)",
+            "  --param       a run parameter, repeatable; values are text",
+            "  --timeout     how long the run may take: 90s, 10m, 2h, 1d or combined as 1h30m (default: 1h)",
+            "  --kubeconfig  run only: the kubeconfig file to use",
             "");
 
-    private static final Pattern DURATION = Pattern.compile("(?:[0-9]+[dhms])+");
-    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)([dhms])");
 
     private Main() {
     }
@@ -93,67 +111,154 @@ public final class Main {
     }
 
     private static int render(Options options, PrintStream out, PrintStream err) {
-        String origin = options.file().toString();
+        try {
+            FunctionSpec function = read(options);
+            Plan plan = plan(function, options, "render-" + function.version().substring(0, 8),
+                    options.namespace() != null ? options.namespace() : "default");
+            out.print(plan.toYaml());
+            return OK;
+        } catch (SpecException e) {
+            err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
+            return SPEC_ERROR;
+        } catch (IOException e) {
+            err.println("functions: cannot read " + options.file() + ": "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
+            return NO_INPUT;
+        }
+    }
+
+    /** Reads and validates the function file with the runtimes on the class path. */
+    private static FunctionSpec read(Options options) throws IOException, SpecException {
         byte[] yaml;
         try (InputStream in = Files.newInputStream(options.file())) {
             // one byte more than allowed is enough for the reader to refuse an oversized file
             yaml = in.readNBytes(FunctionSpecReader.MAX_BYTES + 1);
-        } catch (NoSuchFileException e) {
-            err.println("functions: cannot read " + origin + ": no such file");
-            return NO_INPUT;
+        }
+        return runtimes().validate(new FunctionSpecReader().read(yaml, options.file().toString()));
+    }
+
+    private static Plan plan(FunctionSpec function, Options options, String runId, String namespace)
+            throws SpecException {
+        RunRequest request = RunRequest.builder(function, options.action())
+                .runId(runId)
+                .namespace(namespace)
+                .parameters(options.parameters())
+                .timeout(options.timeout())
+                .build();
+        return runtimes().plan(request);
+    }
+
+    private static RuntimeRegistry runtimes() {
+        return RuntimeRegistry.fromServiceLoader(Main.class.getClassLoader());
+    }
+
+    /**
+     * Runs the function once on a cluster, through the same engine as the Jenkins steps, and
+     * waits for its end. Ctrl-C stops the run (its Job is deleted) before exiting.
+     */
+    private static int runCommand(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        Options options = Options.parse(args);
+        FunctionSpec function;
+        try {
+            function = read(options);
+        } catch (SpecException e) {
+            err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
+            return SPEC_ERROR;
         } catch (IOException e) {
-            err.println("functions: cannot read " + origin + ": " + e);
+            err.println("functions: cannot read " + options.file() + ": "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
             return NO_INPUT;
         }
+        ClusterSettings settings;
         try {
-            RuntimeRegistry runtimes = RuntimeRegistry.fromServiceLoader(Main.class.getClassLoader());
-            FunctionSpec function = runtimes.validate(new FunctionSpecReader().read(yaml, origin));
-            RunRequest request = RunRequest.builder(function, options.action())
-                    .runId("render-" + function.version().substring(0, 8))
-                    .namespace(options.namespace())
-                    .parameters(options.parameters())
-                    .timeout(options.timeout())
-                    .build();
-            Plan plan = runtimes.plan(request);
-            out.print(plan.toYaml());
-            return OK;
-        } catch (SpecException e) {
-            err.println(e.getOrigin() == null ? e.withOrigin(origin).getMessage() : e.getMessage());
-            return SPEC_ERROR;
+            settings = options.kubeconfig() == null ? ClusterSettings.autoConfigured(null)
+                    : ClusterSettings.kubeconfig(Files.readString(options.kubeconfig()), null);
+        } catch (IOException e) {
+            err.println("functions: cannot read kubeconfig " + options.kubeconfig() + ": " + e);
+            return NO_INPUT;
+        }
+        KubernetesClient client;
+        try {
+            client = KubernetesClients.create(settings);
+        } catch (RuntimeException e) {
+            err.println("functions: cannot configure a cluster connection: " + e.getMessage());
+            return UNAVAILABLE;
+        }
+        try (client; FunctionEngine engine = new FunctionEngine(client, EngineOptions.defaults())) {
+            String namespace = options.namespace() != null ? options.namespace()
+                    : client.getNamespace() != null ? client.getNamespace() : "default";
+            Plan plan;
+            try {
+                plan = plan(function, options, newRunId(), namespace);
+            } catch (SpecException e) {
+                err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
+                return SPEC_ERROR;
+            }
+            err.println("functions: running " + function.name() + " (version " + function.version() + ") as "
+                    + plan.workload().getKind() + " " + namespace + "/" + plan.workload().getMetadata().getName()
+                    + " on " + client.getMasterUrl());
+            RunHandle handle = engine.start(plan, new RunListener() {
+                @Override
+                public void onEvent(String message) {
+                    err.println("functions: " + message);
+                }
+
+                @Override
+                public void onState(RunState state, Instant at, String detail) {
+                    err.println("functions: " + state.name().toLowerCase(Locale.ROOT)
+                            + (detail == null ? "" : " (" + detail + ")"));
+                }
+
+                @Override
+                public void onLog(LogLine line) {
+                    out.println(line.text());
+                }
+
+                @Override
+                public void onComplete(RunOutcome outcome) {
+                }
+            });
+            // Ctrl-C: stop the run, so its Job does not outlive the command.
+            Thread stopper = new Thread(() -> {
+                handle.stop("interrupted");
+                handle.outcome().join();
+            }, "functions-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            RunOutcome outcome = handle.outcome().join();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running: it waits for the same outcome
+            }
+            err.println("functions: " + outcome.state() + " (" + outcome.reason()
+                    + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode()) + "): "
+                    + outcome.message());
+            if (!outcome.outputs().isEmpty()) {
+                err.println("functions: outputs " + outcome.outputs());
+            }
+            return outcome.succeeded() ? OK : RUN_FAILED;
         }
     }
 
-    // ---- run: RESERVED ------------------------------------------------------------------------
-    // The `run` subcommand is added by another change: it reads and validates the file as render
-    // does, then hands the request to io.jenkins.plugins.functions.kubernetes.FunctionEngine and
-    // waits for the outcome. Until then it is not available; keep the exit code (70) stable.
-    private static int runCommand(List<String> args, PrintStream out, PrintStream err) {
-        err.println("run: not available in this build");
-        return SOFTWARE;
+    private static String newRunId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder id = new StringBuilder("cli");
+        for (int i = 0; i < 7; i++) {
+            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return id.toString();
     }
-    // ---- end of run ---------------------------------------------------------------------------
 
     /** {@code 90s}, {@code 10m}, {@code 2h}, {@code 1d}, or parts of these together ({@code 1h30m}). */
     static Duration parseDuration(String text) throws UsageException {
-        if (text == null || !DURATION.matcher(text).matches()) {
+        try {
+            if (text == null || text.matches("\\d+")) {
+                throw new SpecException("--timeout", text, "a unit is needed");
+            }
+            return Durations.parse("--timeout", text);
+        } catch (SpecException | ArithmeticException e) {
             throw new UsageException("--timeout '" + text + "' is not a duration such as 90s, 10m, 2h or 1h30m");
         }
-        Duration total = Duration.ZERO;
-        Matcher part = DURATION_PART.matcher(text);
-        try {
-            while (part.find()) {
-                long n = Long.parseLong(part.group(1));
-                total = total.plus(switch (part.group(2)) {
-                    case "d" -> Duration.ofDays(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofSeconds(n);
-                });
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new UsageException("--timeout '" + text + "' is too long");
-        }
-        return total;
     }
 
     /** A mistake in the command line itself: answered with the usage text and exit code 64. */
@@ -165,15 +270,17 @@ public final class Main {
         }
     }
 
-    /** The options of {@code render} (and later {@code run}). */
-    record Options(Path file, ActionKind action, String namespace, Map<String, Object> parameters, Duration timeout) {
+    /** The options of {@code render} and {@code run}; a null namespace means the command's default. */
+    record Options(Path file, ActionKind action, String namespace, Map<String, Object> parameters, Duration timeout,
+                   Path kubeconfig) {
 
         static Options parse(List<String> args) throws UsageException {
             Path file = null;
             ActionKind action = ActionKind.JOB;
-            String namespace = "default";
+            String namespace = null;
             Map<String, Object> parameters = new LinkedHashMap<>();
             Duration timeout = null;
+            Path kubeconfig = null;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 String name = arg;
@@ -183,7 +290,7 @@ public final class Main {
                     value = arg.substring(arg.indexOf('=') + 1);
                 }
                 switch (name) {
-                    case "--action", "--namespace", "--param", "--timeout" -> {
+                    case "--action", "--namespace", "--param", "--timeout", "--kubeconfig" -> {
                         if (value == null) {
                             if (i + 1 >= args.size()) {
                                 throw new UsageException(name + " needs a value");
@@ -194,6 +301,7 @@ public final class Main {
                             case "--action" -> action = action(value);
                             case "--namespace" -> namespace = namespace(value);
                             case "--param" -> parameter(parameters, value);
+                            case "--kubeconfig" -> kubeconfig = Path.of(value);
                             default -> timeout = parseDuration(value);
                         }
                     }
@@ -211,7 +319,7 @@ public final class Main {
             if (file == null) {
                 throw new UsageException("which function file?");
             }
-            return new Options(file, action, namespace, parameters, timeout);
+            return new Options(file, action, namespace, parameters, timeout, kubeconfig);
         }
 
         private static ActionKind action(String value) throws UsageException {
