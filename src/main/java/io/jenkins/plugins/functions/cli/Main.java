@@ -55,8 +55,8 @@ public final class Main {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     static final String USAGE_TEXT = String.join("\n",
-            "usage: functions render <file.yaml> [--action job] [--namespace ns] [--param key=value ...] [--timeout 10m]",
-            "       functions run <file.yaml> [--kubeconfig file] [--namespace ns] [--param key=value ...] [--timeout 10m]",
+            "usage: function-runtimes render <file.yaml> [--action job] [--namespace ns] [--param key=value ...] [--timeout 10m]",
+            "       function-runtimes run <file.yaml> [--kubeconfig file] [--namespace ns] [--param key=value ...] [--timeout 10m]",
             "",
             "render  reads a function file, validates it and prints the Kubernetes objects one run would",
             "        create, as YAML. Nothing is sent to a cluster. The run id is render-<version>, so the",
@@ -101,11 +101,11 @@ public final class Main {
                     throw new UsageException("unknown command '" + args[0] + "'");
             }
         } catch (UsageException e) {
-            err.println("functions: " + e.getMessage());
+            err.println("function-runtimes: " + e.getMessage());
             err.print(USAGE_TEXT);
             return USAGE;
         } catch (RuntimeException e) {
-            err.println("functions: internal error: " + e);
+            err.println("function-runtimes: internal error: " + e);
             return SOFTWARE;
         }
     }
@@ -121,7 +121,7 @@ public final class Main {
             err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
             return SPEC_ERROR;
         } catch (IOException e) {
-            err.println("functions: cannot read " + options.file() + ": "
+            err.println("function-runtimes: cannot read " + options.file() + ": "
                     + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
             return NO_INPUT;
         }
@@ -165,7 +165,7 @@ public final class Main {
             err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
             return SPEC_ERROR;
         } catch (IOException e) {
-            err.println("functions: cannot read " + options.file() + ": "
+            err.println("function-runtimes: cannot read " + options.file() + ": "
                     + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
             return NO_INPUT;
         }
@@ -174,14 +174,14 @@ public final class Main {
             settings = options.kubeconfig() == null ? ClusterSettings.autoConfigured(null)
                     : ClusterSettings.kubeconfig(Files.readString(options.kubeconfig()), null);
         } catch (IOException e) {
-            err.println("functions: cannot read kubeconfig " + options.kubeconfig() + ": " + e);
+            err.println("function-runtimes: cannot read kubeconfig " + options.kubeconfig() + ": " + e);
             return NO_INPUT;
         }
         KubernetesClient client;
         try {
             client = KubernetesClients.create(settings);
         } catch (RuntimeException e) {
-            err.println("functions: cannot configure a cluster connection: " + e.getMessage());
+            err.println("function-runtimes: cannot configure a cluster connection: " + e.getMessage());
             return UNAVAILABLE;
         }
         try (client; FunctionEngine engine = new FunctionEngine(client, EngineOptions.defaults())) {
@@ -194,18 +194,18 @@ public final class Main {
                 err.println(e.getOrigin() == null ? e.withOrigin(options.file().toString()).getMessage() : e.getMessage());
                 return SPEC_ERROR;
             }
-            err.println("functions: running " + function.name() + " (version " + function.version() + ") as "
+            err.println("function-runtimes: running " + function.name() + " (version " + function.version() + ") as "
                     + plan.workload().getKind() + " " + namespace + "/" + plan.workload().getMetadata().getName()
                     + " on " + client.getMasterUrl());
             RunHandle handle = engine.start(plan, new RunListener() {
                 @Override
                 public void onEvent(String message) {
-                    err.println("functions: " + message);
+                    err.println("function-runtimes: " + message);
                 }
 
                 @Override
                 public void onState(RunState state, Instant at, String detail) {
-                    err.println("functions: " + state.name().toLowerCase(Locale.ROOT)
+                    err.println("function-runtimes: " + state.name().toLowerCase(Locale.ROOT)
                             + (detail == null ? "" : " (" + detail + ")"));
                 }
 
@@ -222,7 +222,7 @@ public final class Main {
             Thread stopper = new Thread(() -> {
                 handle.stop("interrupted");
                 handle.outcome().join();
-            }, "functions-stop");
+            }, "function-runtimes-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             RunOutcome outcome = handle.outcome().join();
             try {
@@ -230,11 +230,11 @@ public final class Main {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is already running: it waits for the same outcome
             }
-            err.println("functions: " + outcome.state() + " (" + outcome.reason()
+            err.println("function-runtimes: " + outcome.state() + " (" + outcome.reason()
                     + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode()) + "): "
                     + outcome.message());
             if (!outcome.outputs().isEmpty()) {
-                err.println("functions: outputs " + outcome.outputs());
+                err.println("function-runtimes: outputs " + outcome.outputs());
             }
             return outcome.succeeded() ? OK : RUN_FAILED;
         }

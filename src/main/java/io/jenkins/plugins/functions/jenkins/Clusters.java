@@ -60,11 +60,18 @@ public final class Clusters {
         return previous;
     }
 
+    /** The namespace used when neither the step, the configuration nor the connection names one. */
+    public static final String FALLBACK_NAMESPACE = "default";
+
     private static Target fromConfiguration(Run<?, ?> build) throws IOException {
         FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
         ClusterSettings settings = config.settingsFor(build);
         FunctionEngine engine = ENGINES.computeIfAbsent(settings.fingerprint(),
                 key -> new FunctionEngine(KubernetesClients.create(settings), EngineOptions.defaults()));
-        return new Target(engine, config.defaultNamespace());
+        // The configured namespace, else the connection's own (the kubeconfig context's, or the
+        // namespace of the pod Jenkins runs in), else "default".
+        String namespace = config.getNamespace() != null ? config.getNamespace()
+                : engine.client().getNamespace() != null ? engine.client().getNamespace() : FALLBACK_NAMESPACE;
+        return new Target(engine, namespace);
     }
 }

@@ -31,7 +31,11 @@ public record EngineOptions(
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(Duration.ZERO, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(10), true);
+        // Image pulls: a registry blip shows as one ErrImagePull and recovers; a missing image
+        // keeps failing. 15s covers the kubelet's first retries and still fails long before any
+        // deadline. Scheduling: long enough for a cluster autoscaler to add a node.
+        return new EngineOptions(Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), true);
     }
 
     public EngineOptions withImagePullGrace(Duration value) {

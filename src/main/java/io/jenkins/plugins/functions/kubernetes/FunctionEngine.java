@@ -80,7 +80,7 @@ public final class FunctionEngine implements AutoCloseable {
                 plan.request().runId());
         JobRun run = new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
-        watcher.register(ref.namespace(), ref.runId(), run);
+        watch(ref, run);
         requests.execute(() -> create(plan, run));
         return run;
     }
@@ -98,13 +98,28 @@ public final class FunctionEngine implements AutoCloseable {
         JobRun run = new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
         run.created(true);
-        watcher.register(ref.namespace(), ref.runId(), run).thenRunAsync(() -> {
+        watch(ref, run).thenRunAsync(() -> {
             // The informer's first list has been replayed: if the Job was not in it, ask once.
             if (client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
                 run.lostIfUnseen();
             }
         }, requests);
         return run;
+    }
+
+    /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
+    private CompletableFuture<Void> watch(RunRef ref, JobRun run) {
+        CompletableFuture<Void> synced = watcher.register(ref.namespace(), ref.runId(), run);
+        synced.exceptionally(error -> {
+            watcher.forgetNamespace(ref.namespace());
+            run.watchFailed("cannot watch Jobs and Pods in namespace '" + ref.namespace() + "': " + describe(
+                    error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error)
+                    + ". The plugin's service account needs get, list and watch on jobs and pods there"
+                    + " (see docs/configuration.md)");
+            return null;
+        });
+        return synced;
     }
 
     private void create(Plan plan, JobRun run) {

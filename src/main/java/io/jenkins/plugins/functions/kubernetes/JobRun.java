@@ -85,7 +85,22 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
             return;
         }
         finishing = true;
-        complete(RunOutcome.error(reason, message), false);
+        // An abort that came while the create was under way stays an abort.
+        complete(stopRequested ? RunOutcome.stopped("Aborted", stopReason) : RunOutcome.error(reason, message), false);
+    }
+
+    /**
+     * The namespace's Jobs and Pods cannot be watched (most often: the plugin's service account
+     * may not list or watch them). Without a watch the run would never hear of its end, so it
+     * ends now and its Job, if created, is deleted.
+     */
+    synchronized void watchFailed(String message) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        closeFollow();
+        complete(RunOutcome.error("WatchFailed", message), true);
     }
 
     /** A resumed run whose Job is gone (deleted while the controller was down). */
@@ -163,6 +178,8 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
         Optional<ContainerStateWaiting> waiting = PodReading.waiting(pod, RunLabels.MAIN_CONTAINER);
         if (unschedulable.isPresent()) {
             failFast("Unschedulable", unschedulable.get().getMessage(), engine.options().unschedulableGrace());
+        } else if (waiting.isPresent() && PodReading.IMAGE_INVALID.contains(waiting.get().getReason())) {
+            failFast(waiting.get().getReason(), waiting.get().getMessage(), Duration.ZERO);
         } else if (waiting.isPresent() && PodReading.IMAGE_PULL_FAILURES.contains(waiting.get().getReason())) {
             failFast(waiting.get().getReason(), waiting.get().getMessage(), engine.options().imagePullGrace());
         } else if (waiting.isPresent() && PodReading.CONFIG_FAILURES.contains(waiting.get().getReason())) {
@@ -305,8 +322,10 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     }
 
     private void failFast(String reason, String message, Duration grace) {
-        if (reason.equals(failFastReason) && failFast != null) {
-            return; // already counting down for this reason
+        if (failFast != null && family(reason).equals(family(failFastReason))) {
+            // already counting down: ErrImagePull and ImagePullBackOff alternate while the
+            // kubelet retries, and must not restart the grace period each time
+            return;
         }
         cancelFailFast();
         String text = reason + (message == null || message.isBlank() ? "" : ": " + message);
@@ -319,11 +338,15 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
         failFastReason = reason;
         failFast = engine.timer().schedule(() -> {
             synchronized (JobRun.this) {
-                if (reason.equals(failFastReason) && !finishing) {
+                if (failFastReason != null && family(reason).equals(family(failFastReason)) && !finishing) {
                     failNow(reason, text);
                 }
             }
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String family(String reason) {
+        return reason != null && PodReading.IMAGE_PULL_FAILURES.contains(reason) ? "image-pull" : String.valueOf(reason);
     }
 
     private void failNow(String reason, String text) {

@@ -19,9 +19,11 @@ import java.util.Set;
  */
 final class PodReading {
 
-    /** Waiting reasons that mean the image cannot be had. */
-    static final Set<String> IMAGE_PULL_FAILURES =
-            Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable");
+    /** Waiting reasons that mean the image cannot be pulled now (the kubelet keeps retrying). */
+    static final Set<String> IMAGE_PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff", "RegistryUnavailable");
+
+    /** Waiting reasons that no retry cures: the run fails at once. */
+    static final Set<String> IMAGE_INVALID = Set.of("InvalidImageName", "ErrImageNeverPull");
 
     /** Waiting reasons that mean the container cannot be created as configured. */
     static final Set<String> CONFIG_FAILURES = Set.of("CreateContainerConfigError", "CreateContainerError");

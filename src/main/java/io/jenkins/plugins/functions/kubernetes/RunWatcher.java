@@ -55,6 +55,14 @@ public final class RunWatcher implements AutoCloseable {
         return ns.synced.thenRun(() -> ns.replay(runId, observer));
     }
 
+    /** Drops a namespace's informers (they failed to start), so the next run tries again. */
+    public void forgetNamespace(String namespace) {
+        Namespace ns = namespaces.remove(namespace);
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
     public void unregister(String runId) {
         observers.remove(runId);
     }

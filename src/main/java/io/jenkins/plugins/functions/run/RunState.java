@@ -19,7 +19,7 @@ public enum RunState {
     COMPLETED,
     /** Finished unsuccessfully: non-zero exit, OOM, deadline, image pull failure, API error. */
     ERROR,
-    /** Ended on request: aborted build, stopFunction. */
+    /** Ended on request: an aborted build, a stop request. */
     STOPPED;
 
     public boolean isTerminal() {

@@ -129,7 +129,7 @@ class MainTest {
 
         assertThat(r.code).isEqualTo(Main.USAGE);
         assertThat(r.out).isEmpty();
-        assertThat(r.err).contains("usage: functions render <file.yaml>");
+        assertThat(r.err).contains("usage: function-runtimes render <file.yaml>");
     }
 
     @Test
@@ -137,7 +137,7 @@ class MainTest {
         Result r = run("--help");
 
         assertThat(r.code).isZero();
-        assertThat(r.out).startsWith("usage: functions render");
+        assertThat(r.out).startsWith("usage: function-runtimes render");
     }
 
     @Test

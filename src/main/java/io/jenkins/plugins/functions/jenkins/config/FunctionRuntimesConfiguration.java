@@ -31,9 +31,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 @Symbol("functionRuntimes")
 public class FunctionRuntimesConfiguration extends GlobalConfiguration {
 
-    /** The namespace used when neither the step nor the configuration names one. */
-    public static final String FALLBACK_NAMESPACE = "default";
-
     private String serverUrl;
     private String credentialsId;
     private String serverCertificate;
@@ -98,11 +95,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The namespace runs go to when the step names none. */
-    public String defaultNamespace() {
-        return namespace != null ? namespace : FALLBACK_NAMESPACE;
-    }
-
     /**
      * The cluster settings for a run, with the credential looked up in the context of the run's
      * job (so folder-scoped credentials apply and usage is tracked). The secret stays in memory.
@@ -120,6 +112,10 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         }
         CredentialsProvider.track(run, credentials);
         if (credentials instanceof StringCredentials token) {
+            if (serverUrl == null) {
+                throw new AbortException("Function Runtimes: the cluster credential '" + credentialsId
+                        + "' is a token: set the Kubernetes API server URL it is for (Manage Jenkins » System)");
+            }
             return ClusterSettings.server(serverUrl, Secret.toString(token.getSecret()), serverCertificate,
                     skipTlsVerify, namespace);
         }

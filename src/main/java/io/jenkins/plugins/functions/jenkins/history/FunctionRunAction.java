@@ -15,8 +15,8 @@ import org.kohsuke.stapler.export.ExportedBean;
 /**
  * One run of a function, recorded on the build that started it. A build that runs several
  * functions carries several of these. Persisted in {@code build.xml} (the {@link RunRecord}
- * holds only strings, numbers and enums) and exported to the REST API as {@code functionRuns}
- * entries of {@code .../api/json?tree=actions[...]}.
+ * holds only strings, numbers and enums) and exported to the REST API as an entry of the build's
+ * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}).
  *
  * <p>Persisted: never rename or move this class; saved builds name it.
  */

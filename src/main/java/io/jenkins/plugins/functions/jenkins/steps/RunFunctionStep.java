@@ -29,6 +29,7 @@ import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
+import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,8 +59,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code runFunction}: runs a function once as a Kubernetes Job and returns its result.
  *
  * <pre>
- * def r = runFunction file: 'functions/hello.yaml', parameters: [who: 'world']
- * echo "exit ${r.exitCode}, answer ${r.outputs.answer}"
+ * def r = runFunction file: 'functions/hello.yaml', parameters: [name: 'Ada']
+ * echo "exit ${r.exitCode}: ${r.outputs.greeting}"
  * runFunction name: 'hello', runtime: 'container', image: 'busybox:1.36',
  *             command: ['sh', '-c', 'echo hello'], timeout: '10m'
  * </pre>
@@ -81,6 +82,8 @@ public class RunFunctionStep extends Step {
     private String workingDir;
     private String imagePullPolicy;
     private String serviceAccount;
+    private String description;
+    private Map<String, Object> labels;
     private Map<String, Object> parameters;
     private String namespace;
     private Object timeout;
@@ -192,6 +195,25 @@ public class RunFunctionStep extends Step {
         this.serviceAccount = blankToNull(serviceAccount);
     }
 
+    public String getDescription() {
+        return description;
+    }
+
+    @DataBoundSetter
+    public void setDescription(String description) {
+        this.description = blankToNull(description);
+    }
+
+    public Map<String, Object> getLabels() {
+        return labels;
+    }
+
+    /** Extra labels for the run's Kubernetes objects: {@code labels: [team: 'data']}. */
+    @DataBoundSetter
+    public void setLabels(Map<String, Object> labels) {
+        this.labels = labels;
+    }
+
     public Map<String, Object> getParameters() {
         return parameters;
     }
@@ -244,6 +266,8 @@ public class RunFunctionStep extends Step {
         put(m, "workingDir", workingDir);
         put(m, "imagePullPolicy", imagePullPolicy);
         put(m, "serviceAccount", serviceAccount);
+        put(m, "description", description);
+        put(m, "labels", labels);
         return m;
     }
 
@@ -379,6 +403,9 @@ public class RunFunctionStep extends Step {
                 RuntimeRegistry runtimes = FunctionRuntimeProvider.registry();
                 FunctionSpec function = runtimes.validate(readFunction(s, workspace));
                 String ns = s.namespace != null ? s.namespace : target.defaultNamespace();
+                if (!Names.isDns1123Label(ns)) {
+                    throw new SpecException("namespace", ns, Names.DNS_1123_LABEL_RULE);
+                }
                 RunRequest request = RunRequest.builder(function, ActionKind.JOB)
                         .runId(runId)
                         .namespace(ns)
@@ -409,13 +436,20 @@ public class RunFunctionStep extends Step {
                     ref = h.ref();
                 }
             } catch (SpecException e) {
-                finishBeforeStart(build, record, RunOutcome.error("InvalidSpec", e.getMessage()),
-                        new AbortException("runFunction: " + e.getMessage()));
+                // One prefix: the file the problem is in, or the step when the function is inline.
+                String message = (e.getOrigin() != null ? e : e.withOrigin(origin(s))).getMessage();
+                finishBeforeStart(build, record, RunOutcome.error("InvalidSpec", message),
+                        new AbortException(message));
             } catch (IOException | RuntimeException e) {
                 String message = e.getMessage() != null ? e.getMessage() : e.toString();
                 finishBeforeStart(build, record, RunOutcome.error("StartFailed", message),
                         e instanceof AbortException ? e : new AbortException("runFunction: " + message));
             }
+        }
+
+        /** What a spec error is said about: the function file, or the step's own arguments. */
+        private static String origin(RunFunctionStep s) {
+            return s.file != null ? s.file : "runFunction";
         }
 
         /** The job's full name, from the build's {@code folder/job#12} id. */
@@ -430,7 +464,7 @@ public class RunFunctionStep extends Step {
             FunctionSpecReader reader = new FunctionSpecReader();
             Map<String, Object> inline = s.inlineFields();
             if (s.file == null) {
-                return reader.fromMap(inline, "runFunction");
+                return reader.fromMap(inline, origin(s));
             }
             FilePath path = workspace.child(s.file);
             String text;
@@ -450,7 +484,7 @@ public class RunFunctionStep extends Step {
             }
             Map<String, Object> merged = new LinkedHashMap<>(fromFile.toMap());
             merged.putAll(inline);
-            return reader.fromMap(merged, s.file + " with runFunction arguments");
+            return reader.fromMap(merged, s.file + " (with runFunction arguments)");
         }
 
         private void finishBeforeStart(Run<?, ?> build, RunRecord record, RunOutcome outcome, Throwable failure) {
@@ -472,7 +506,7 @@ public class RunFunctionStep extends Step {
                 h = handle;
             }
             if (h != null) {
-                h.stop("Aborted: " + cause);
+                h.stop(stopReason(cause));
             } else if (ref != null) {
                 // Stopped after a restart before re-attaching: delete the workload by reference.
                 Run<?, ?> build = context.get(Run.class);
@@ -484,6 +518,14 @@ public class RunFunctionStep extends Step {
                 context.onFailure(cause);
             }
             // else: launch() has not reached the engine yet; it sees stopCause and ends the step.
+        }
+
+        /** Why the run is stopped, for the build log and the record: never a class name. */
+        static String stopReason(Throwable cause) {
+            if (cause instanceof FlowInterruptedException || cause == null) {
+                return "the build was aborted";
+            }
+            return cause.getMessage() != null ? cause.getMessage() : "the step was stopped";
         }
 
         @Override
