@@ -1,0 +1,122 @@
+package io.jenkins.plugins.functions.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one thread everything the simulated cluster does runs on: watch events, timers and
+ * reconciles. Being single-threaded, controllers and kubelet need no locks for their own state and
+ * see each other's API writes in order.
+ *
+ * <p>Reconciles are keyed: asking for one that is already queued does nothing, so a burst of
+ * events for one object leads to one reconcile, which reads the current state (level-triggered,
+ * like Kubernetes controllers).
+ */
+final class ControlLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ControlLoop.class.getName());
+
+    private final ScheduledThreadPoolExecutor executor;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    ControlLoop(String name) {
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Runs the task on the loop thread. */
+    void execute(Runnable task) {
+        submit(task, Duration.ZERO);
+    }
+
+    /** Runs the task once, unless a task with the same key is queued and has not started yet. */
+    void reconcile(String key, Runnable task) {
+        if (queued.add(key)) {
+            submit(() -> {
+                queued.remove(key);
+                task.run();
+            }, Duration.ZERO);
+        }
+    }
+
+    /** Runs the task after the delay; the returned future cancels it. */
+    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return submit(task, delay);
+    }
+
+    private ScheduledFuture<?> submit(Runnable task, Duration delay) {
+        if (closed) {
+            return null;
+        }
+        try {
+            return executor.schedule(() -> runSafely(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // closing
+        }
+    }
+
+    private void runSafely(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            if (closed || isClientClosing(e)) {
+                return;
+            }
+            errors.add(e);
+            LOG.log(Level.WARNING, "cluster simulation task failed", e);
+        }
+    }
+
+    private static boolean isClientClosing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.RejectedExecutionException
+                    || t instanceof InterruptedException
+                    || t instanceof KubernetesClientException k && k.getCause() instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Failures of simulation tasks (bugs in the simulator, or API errors it did not expect). */
+    List<Throwable> errors() {
+        return List.copyOf(errors);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warning("cluster simulation loop did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.jenkins.plugins.functions.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.RecordedRequest;
+import okio.Buffer;
+
+/**
+ * The simulated API server's front door: fabric8's CRUD dispatcher (behind the expectations
+ * {@code KubernetesMockServer} records for {@code /} and {@code /version}, exactly as {@code
+ * KubernetesMixedDispatcher} does), plus what a real API server does that it does not:
+ * <ul>
+ *   <li>counts requests ({@link RequestLog});
+ *   <li>serves pod logs ({@link LogEndpoint}) and refuses other subresources it does not know
+ *       (the CRUD dispatcher would otherwise treat {@code /pods/x/exec} as a query matching
+ *       every stored object);
+ *   <li>validates and defaults created objects ({@link ApiDefaults});
+ *   <li>tells the garbage collector which objects a request removed and with which propagation
+ *       policy ({@code propagationPolicy} / {@code orphanDependents} from the query or the
+ *       {@code DeleteOptions} body; the CRUD dispatcher ignores both), including objects removed
+ *       later, when their last finalizer goes.
+ * </ul>
+ */
+final class SimulatorDispatcher extends Dispatcher {
+
+    /** A removed object, as it was stored, and the propagation policy asked for (null: none). */
+    record Removal(JsonNode object, String propagationPolicy) {}
+
+    private static final Pattern RESOURCE = Pattern.compile(
+            "^/(?:api/(?<coreVersion>v1)|apis/(?<group>[^/]+)/(?<version>[^/]+))"
+                    + "(?:/namespaces/(?<namespace>[^/]+))?/(?<plural>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<sub>[^/]+))?/?$");
+    private static final Set<String> CRUD_SUBRESOURCES = Set.of("status", "scale");
+
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations;
+    private final MockDispatcher mockDispatcher;
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    private final RequestLog requests;
+    private final LogEndpoint logs;
+    private final ApiDefaults defaults = new ApiDefaults();
+    private final Consumer<Removal> removals;
+    private final Runnable onEachRequest;
+    /** Propagation policies of deletions that wait for finalizers, by uid. */
+    private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
+
+    SimulatorDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, RequestLog requests, LogEndpoint logs,
+            Consumer<Removal> removals, Runnable onEachRequest) {
+        this.expectations = expectations;
+        this.mockDispatcher = new MockDispatcher(expectations);
+        this.requests = requests;
+        this.logs = logs;
+        this.removals = removals;
+        this.onEachRequest = onEachRequest;
+    }
+
+    /** The stored object at {@code path} (no query), or null; reads the store directly, no HTTP. */
+    JsonNode get(String path) {
+        MockResponse r = crud.handleGet(path);
+        if (!r.getStatus().contains(" 200 ")) {
+            return null;
+        }
+        return parse(r);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        onEachRequest.run();
+        String method = request.getMethod();
+        String pathAndQuery = request.getPath();
+        requests.record(method, pathAndQuery, "true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER)));
+
+        Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
+        if (expected != null && !expected.isEmpty()) {
+            return mockDispatcher.dispatch(request);
+        }
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        Matcher m = RESOURCE.matcher(path);
+        if (!m.matches()) {
+            return crud.dispatch(request);
+        }
+        String sub = m.group("sub");
+        String plural = m.group("plural");
+        String name = m.group("name");
+        String namespace = m.group("namespace");
+        String group = m.group("group");
+        if (sub != null) {
+            if ("log".equals(sub) && "pods".equals(plural) && group == null && "GET".equals(method)) {
+                return logs.serve(namespace, name, pathAndQuery);
+            }
+            if (!CRUD_SUBRESOURCES.contains(sub)) {
+                return ApiStatus.response(404, "NotFound", "the server could not find the requested resource");
+            }
+        }
+        String objectPath = name == null ? null : path.substring(0, path.length() - (sub == null ? 0 : sub.length() + 1));
+        switch (method) {
+            case "POST":
+                return name == null ? create(request, group, plural) : crud.dispatch(request);
+            case "DELETE":
+                return delete(request, path, objectPath);
+            case "PUT":
+            case "PATCH":
+                return update(request, objectPath);
+            default:
+                return crud.dispatch(request);
+        }
+    }
+
+    private MockResponse create(RecordedRequest request, String group, String plural) {
+        JsonNode body;
+        try {
+            body = Serialization.jsonMapper().readTree(request.getBody().clone().readUtf8());
+        } catch (IOException e) {
+            return crud.dispatch(request); // let the CRUD dispatcher word the error
+        }
+        if (!(body instanceof ObjectNode obj)) {
+            return crud.dispatch(request);
+        }
+        try {
+            defaults.onCreate(group, plural, obj);
+        } catch (ApiDefaults.Invalid e) {
+            return ApiStatus.response(422, "Invalid", e.getMessage());
+        }
+        byte[] bytes = Serialization.asJson(obj).getBytes(StandardCharsets.UTF_8);
+        Socket socket = ConnectionTracking.currentSocket();
+        if (socket == null) {
+            return crud.dispatch(request);
+        }
+        Buffer buffer = new Buffer().write(bytes);
+        RecordedRequest rewritten = new RecordedRequest(request.getRequestLine(), request.getHeaders(),
+                request.getChunkSizes(), bytes.length, buffer, request.getSequenceNumber(), socket);
+        return crud.dispatch(rewritten);
+    }
+
+    private MockResponse delete(RecordedRequest request, String path, String objectPath) {
+        String policy = propagationPolicy(request);
+        if (objectPath != null) {
+            JsonNode before = get(objectPath);
+            MockResponse response = crud.dispatch(request);
+            if (before != null) {
+                if (get(objectPath) == null) {
+                    removals.accept(new Removal(before, policy));
+                } else if (policy != null) {
+                    pendingPolicies.put(before.path("metadata").path("uid").asText(), policy);
+                }
+            }
+            return response;
+        }
+        // A collection: the CRUD dispatcher answers with the list of what matched.
+        MockResponse response = crud.dispatch(request);
+        JsonNode list = parse(response);
+        if (list != null) {
+            for (JsonNode item : list.path("items")) {
+                String itemPath = path + "/" + item.path("metadata").path("name").asText();
+                if (get(itemPath) == null) {
+                    removals.accept(new Removal(item, policy));
+                } else if (policy != null) {
+                    pendingPolicies.put(item.path("metadata").path("uid").asText(), policy);
+                }
+            }
+        }
+        return response;
+    }
+
+    /** An update that removes the last finalizer of an object marked for deletion removes the object. */
+    private MockResponse update(RecordedRequest request, String objectPath) {
+        JsonNode before = objectPath == null ? null : get(objectPath);
+        MockResponse response = crud.dispatch(request);
+        if (before != null && before.path("metadata").hasNonNull("deletionTimestamp") && get(objectPath) == null) {
+            String uid = before.path("metadata").path("uid").asText();
+            removals.accept(new Removal(before, pendingPolicies.remove(uid)));
+        }
+        return response;
+    }
+
+    /** {@code Background}, {@code Foreground}, {@code Orphan} or null if the request names none. */
+    static String propagationPolicy(RecordedRequest request) {
+        HttpUrl url = HttpUrl.parse("http://localhost" + request.getPath());
+        String policy = url == null ? null : url.queryParameter("propagationPolicy");
+        String orphan = url == null ? null : url.queryParameter("orphanDependents");
+        if (request.getBodySize() > 0) {
+            try {
+                JsonNode options = Serialization.jsonMapper().readTree(request.getBody().clone().readUtf8());
+                if (options.hasNonNull("propagationPolicy")) {
+                    policy = options.get("propagationPolicy").asText();
+                }
+                if (options.hasNonNull("orphanDependents")) {
+                    orphan = options.get("orphanDependents").asText();
+                }
+            } catch (IOException | RuntimeException e) {
+                // not DeleteOptions: no policy
+            }
+        }
+        if (policy == null && orphan != null) {
+            policy = Boolean.parseBoolean(orphan) ? "Orphan" : "Background";
+        }
+        return policy;
+    }
+
+    private static JsonNode parse(MockResponse r) {
+        if (r.getBody() == null) {
+            return null;
+        }
+        try {
+            String s = r.getBody().clone().readUtf8();
+            return s.isEmpty() ? null : Serialization.jsonMapper().readTree(s);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        logs.close();
+    }
+}
