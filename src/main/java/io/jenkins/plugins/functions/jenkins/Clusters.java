@@ -6,6 +6,7 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,14 +19,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Clusters {
 
-    /** The engine a run uses and the namespace it goes to when its step names none. */
+    /**
+     * What a build's runs use: the engine (cluster connection), the namespace runs go to when
+     * their step names none, and the installed runtimes.
+     */
     public static final class Target {
         private final FunctionEngine engine;
         private final String defaultNamespace;
+        private final RuntimeRegistry runtimes;
 
-        public Target(FunctionEngine engine, String defaultNamespace) {
+        public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
             this.engine = engine;
             this.defaultNamespace = defaultNamespace;
+            this.runtimes = runtimes;
+        }
+
+        public RuntimeRegistry runtimes() {
+            return runtimes;
         }
 
         public FunctionEngine engine() {
@@ -72,6 +82,6 @@ public final class Clusters {
         // namespace of the pod Jenkins runs in), else "default".
         String namespace = config.getNamespace() != null ? config.getNamespace()
                 : engine.client().getNamespace() != null ? engine.client().getNamespace() : FALLBACK_NAMESPACE;
-        return new Target(engine, namespace);
+        return new Target(engine, namespace, FunctionRuntimeProvider.registry());
     }
 }

@@ -220,8 +220,14 @@ public final class FunctionEngine implements AutoCloseable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
+    /**
+     * Stops watching and following: runs in progress are left as they are in the cluster (a
+     * controller that stops does not stop its runs) and can be attached again by another engine.
+     */
     @Override
     public void close() {
+        runs.values().forEach(JobRun::detach);
+        runs.clear();
         watcher.close();
         requests.shutdownNow();
         timer.shutdownNow();

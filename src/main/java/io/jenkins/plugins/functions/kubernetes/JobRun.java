@@ -189,6 +189,13 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
         }
     }
 
+    /** The engine closes: stop following and counting down, report nothing, touch nothing. */
+    synchronized void detach() {
+        finishing = true;
+        cancelFailFast();
+        closeFollow();
+    }
+
     // ---- stop ----
 
     @Override

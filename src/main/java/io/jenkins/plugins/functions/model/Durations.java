@@ -25,6 +25,14 @@ public final class Durations {
         if (value == null) {
             return null;
         }
+        try {
+            return parseValue(field, value);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new SpecException(field, value, ALLOWED + ", of a sensible length");
+        }
+    }
+
+    private static Duration parseValue(String field, Object value) throws SpecException {
         if (value instanceof Number n) {
             BigDecimal seconds = new BigDecimal(n.toString());
             if (seconds.signum() < 0) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import io.jenkins.plugins.functions.testing.ClusterSimulator;
+import io.jenkins.plugins.functions.testing.PodBehavior;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,11 +161,48 @@ class MainTest {
     }
 
     @Test
-    void runIsNotAvailableYet() {
-        Result r = run("run", HELLO);
+    void runExecutesTheFunctionOnTheClusterOfTheKubeconfig(@TempDir Path dir) throws IOException {
+        try (ClusterSimulator sim = ClusterSimulator.start()) {
+            sim.onImage("busybox:1.36", PodBehavior.succeed().logs("Hello, Ada!")
+                    .terminationMessage("{\"greeting\":\"Hello, Ada!\"}"));
+            Result r = run("run", HELLO, "--kubeconfig", kubeconfig(dir, sim).toString(), "--param", "name=Ada");
 
-        assertThat(r.code).isEqualTo(70);
-        assertThat(r.err.strip()).isEqualTo("run: not available in this build");
+            assertThat(r.code).as(r.err).isEqualTo(Main.OK);
+            assertThat(r.out).contains("Hello, Ada!");
+            assertThat(r.err).contains("running hello").contains("COMPLETED (Completed, exit code 0)")
+                    .contains("outputs {greeting=Hello, Ada!}");
+            assertThat(sim.client().batch().v1().jobs().inNamespace("default").list().getItems())
+                    .as("the Job is deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void runOfAFailingFunctionExitsOne(@TempDir Path dir) throws IOException {
+        try (ClusterSimulator sim = ClusterSimulator.start()) {
+            sim.onImage("busybox:1.36", PodBehavior.fail(4));
+            Result r = run("run", HELLO, "--kubeconfig", kubeconfig(dir, sim).toString());
+            assertThat(r.code).isEqualTo(Main.RUN_FAILED);
+            assertThat(r.err).contains("ERROR (Error, exit code 4)");
+        }
+    }
+
+    @Test
+    void runRefusesABadSpecBeforeContactingTheCluster(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "name: Bad_Name\nruntime: container\nimage: busybox:1.36\n");
+        Result r = run("run", file.toString(), "--kubeconfig", dir.resolve("missing-kubeconfig").toString());
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).contains("field 'name'").contains("Bad_Name");
+    }
+
+    private static Path kubeconfig(Path dir, ClusterSimulator sim) throws IOException {
+        Path file = dir.resolve("kubeconfig");
+        Files.writeString(file, String.join("\n",
+                "apiVersion: v1", "kind: Config", "current-context: sim",
+                "clusters: [{name: sim, cluster: {server: '" + sim.url() + "'}}]",
+                "users: [{name: sim, user: {token: test-token}}]",
+                "contexts: [{name: sim, context: {cluster: sim, user: sim, namespace: default}}]", ""));
+        return file;
     }
 
     @Test

@@ -9,7 +9,6 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
-import io.jenkins.plugins.functions.jenkins.FunctionRuntimeProvider;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
@@ -400,7 +399,7 @@ public class RunFunctionStep extends Step {
             RunRecord record = action.getRecord();
             try {
                 Clusters.Target target = Clusters.forBuild(build);
-                RuntimeRegistry runtimes = FunctionRuntimeProvider.registry();
+                RuntimeRegistry runtimes = target.runtimes();
                 FunctionSpec function = runtimes.validate(readFunction(s, workspace));
                 String ns = s.namespace != null ? s.namespace : target.defaultNamespace();
                 if (!Names.isDns1123Label(ns)) {
