@@ -76,10 +76,9 @@ import okhttp3.mockwebserver.MockWebServer;
  * <h2>Limitations of the mock API server (fabric8 6.10 CRUD mode), found by reading its source</h2>
  * <ul>
  *   <li>Status: {@code PUT/PATCH .../status} changes only the status (the simulator writes status
- *       that way), but for built-in kinds a plain {@code PUT} also replaces the status with the
- *       one sent, so a client replacing a whole Job or Deployment can overwrite what the
- *       controllers wrote until they write again. A create keeps the status sent, except for the
- *       kinds {@link ApiDefaults} clears it for.
+ *       that way). For built-in kinds the CRUD store would also take the status from a write to the
+ *       main resource; the simulator's dispatcher keeps the stored one instead, as a real API server
+ *       does. Custom resources keep the CRUD behaviour (status subresource only if registered).
  *   <li>Patches: JSON Patch and JSON Merge Patch only; strategic merge and server-side apply are
  *       answered 415.
  *   <li>Label selectors: {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key}; set-based

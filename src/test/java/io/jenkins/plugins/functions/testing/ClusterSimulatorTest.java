@@ -330,6 +330,26 @@ class ClusterSimulatorTest {
     }
 
     @Test
+    void writingTheMainResourceKeepsTheStatusAsARealApiServerDoes() {
+        k.batch().v1().jobs().resource(job("kept", "fn:1")).create();
+        Job done = awaitJob("kept", j -> hasCondition(j, "Complete"));
+
+        done.getMetadata().getLabels().put("touched", "yes"); // PUT with a stale, then an absent status
+        done.getStatus().setSucceeded(99);
+        k.batch().v1().jobs().resource(done).update();
+        Job relabelled = k.batch().v1().jobs().withName("kept").get();
+        assertThat(relabelled.getMetadata().getLabels()).containsEntry("touched", "yes");
+        assertThat(relabelled.getStatus().getSucceeded()).isEqualTo(1);
+
+        k.batch().v1().jobs().withName("kept").edit(j -> {
+            j.getMetadata().getLabels().put("again", "yes");
+            j.setStatus(null);
+            return j;
+        });
+        assertThat(k.batch().v1().jobs().withName("kept").get().getStatus().getSucceeded()).isEqualTo(1);
+    }
+
+    @Test
     void invalidNamesAreRejectedAsByTheApiServer() {
         assertThatThrownBy(() -> k.batch().v1().jobs().resource(job("Not_Valid", "fn:1")).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
