@@ -62,8 +62,9 @@ import okhttp3.mockwebserver.MockWebServer;
  *       ({@link DeploymentController}), the garbage collector and propagation policies ({@link
  *       GarbageCollector}), the TTL-after-finished controller.
  * </ul>
- * All of it runs on one daemon thread ({@link ControlLoop}), driven by watches the simulator's own
- * client keeps open on pods, Jobs, Deployments and ReplicaSets, and by timers; nothing polls. Every
+ * All of it runs on one daemon thread ({@link ControlLoop}; a second one only writes log lines at
+ * their times), driven by watches the simulator's own client keeps open on pods, Jobs, Deployments
+ * and ReplicaSets, and by timers; nothing polls. Every
  * change goes through the API, so clients watching or informing see real events. A node and the
  * {@code default} namespace exist from the start.
  *

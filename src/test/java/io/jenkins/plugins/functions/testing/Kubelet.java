@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher.Action;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.jenkins.plugins.functions.testing.PodLogs.ContainerLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -107,8 +109,11 @@ final class Kubelet {
                             && !"Failed".equals(phase)) {
                         start(pod);
                     }
-                } else if (pod.getMetadata().getDeletionTimestamp() != null && !run.killed) {
-                    run.kill(null, null);
+                } else {
+                    run.observe(pod);
+                    if (pod.getMetadata().getDeletionTimestamp() != null && !run.killed) {
+                        run.kill(null, null);
+                    }
                 }
             }
             case DELETED -> {
@@ -176,6 +181,8 @@ final class Kubelet {
         String reason;
         String message;
         boolean forcedFailed;
+        /** The newest version of the pod seen (watch events, own writes): status writes start from it. */
+        Pod lastSeen;
 
         PodRun(Pod pod) {
             namespace = pod.getMetadata().getNamespace();
@@ -197,7 +204,22 @@ final class Kubelet {
             return namespace + "/" + name;
         }
 
+        void observe(Pod pod) {
+            if (lastSeen == null || resourceVersion(pod) > resourceVersion(lastSeen)) {
+                lastSeen = pod;
+            }
+        }
+
+        private static long resourceVersion(Pod p) {
+            try {
+                return Long.parseLong(p.getMetadata().getResourceVersion());
+            } catch (NumberFormatException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+
         void begin(Pod pod) {
+            lastSeen = pod;
             unschedulable = containers.isEmpty() ? null : containers.get(0).behavior.unschedulableMessage();
             if (unschedulable != null) {
                 setCondition("PodScheduled", "False", "Unschedulable", unschedulable);
@@ -232,12 +254,11 @@ final class Kubelet {
             writeStatus();
         }
 
+        /** What the scheduler's binding does: sets {@code spec.nodeName}. */
         private void bindToNode() {
             try {
-                client.pods().inNamespace(namespace).withName(name).edit(p -> {
-                    p.getSpec().setNodeName(NODE_NAME);
-                    return p;
-                });
+                observe(client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"nodeName\":\"" + NODE_NAME + "\"}}"));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
@@ -286,6 +307,9 @@ final class Kubelet {
             timers.forEach(t -> t.cancel(false));
             for (ContainerRun c : containers) {
                 c.cancelTimers();
+                if (c.writer != null) {
+                    c.writer.finish(false);
+                }
             }
             logs.gone();
         }
@@ -412,10 +436,15 @@ final class Kubelet {
             if (stopped) {
                 return;
             }
+            // Starts from the newest version seen, so that usually one request does; reads the pod
+            // again only when someone else changed it in between (409 Conflict).
             for (int attempt = 0; attempt < 5; attempt++) {
-                Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-                if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
-                    return;
+                Pod pod = lastSeen;
+                if (pod == null) {
+                    pod = client.pods().inNamespace(namespace).withName(name).get();
+                    if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
+                        return;
+                    }
                 }
                 PodStatus desired = status(pod.getStatus());
                 if (desired.equals(pod.getStatus())) {
@@ -423,9 +452,10 @@ final class Kubelet {
                 }
                 pod.setStatus(desired);
                 try {
-                    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+                    lastSeen = client.pods().inNamespace(namespace).resource(pod).updateStatus();
                     return;
                 } catch (KubernetesClientException e) {
+                    lastSeen = null;
                     if (e.getCode() == 404) {
                         return;
                     }
@@ -452,10 +482,8 @@ final class Kubelet {
         String waitingMessage;
         boolean ready;
         Instant startedAt;
-        long startedNanos;
         String containerId;
-        int nextLine;
-        List<PodBehavior.TimedLine> timeline = List.of();
+        LineWriter writer;
         Termination terminated;
         Termination lastTerminated;
         int restartCount;
@@ -518,15 +546,13 @@ final class Kubelet {
         void run() {
             state = State.RUNNING;
             startedAt = Instant.now();
-            startedNanos = System.nanoTime();
             containerId = "containerd://" + sha256(pod.uid + name + restartCount);
             waitingReason = null;
             waitingMessage = null;
             ready = false;
             log.start();
-            timeline = behavior.timeline();
-            nextLine = 0;
-            writeDueLines();
+            writer = new LineWriter(behavior.timeline(), log, System.nanoTime());
+            writer.writeDue();
             if (!behavior.readinessFails()) {
                 if (behavior.readyDelay().isZero()) {
                     ready = true;
@@ -548,32 +574,13 @@ final class Kubelet {
             pod.writeStatus();
         }
 
-        /** Writes the lines whose time has come and schedules the next one: one timer at a time. */
-        private void writeDueLines() {
-            if (state != State.RUNNING) {
-                return;
-            }
-            long elapsed = System.nanoTime() - startedNanos;
-            while (nextLine < timeline.size() && timeline.get(nextLine).offset().toNanos() <= elapsed) {
-                log.append(timeline.get(nextLine++).text(), Instant.now());
-            }
-            if (nextLine < timeline.size()) {
-                long wait = timeline.get(nextLine).offset().toNanos() - elapsed;
-                after(Duration.ofNanos(wait), this::writeDueLines);
-            }
-        }
-
         /** Ends the run: on its own ({@code natural}: may be restarted) or killed. */
         void terminate(int exitCode, String reason, boolean natural) {
             if (state != State.RUNNING) {
                 return;
             }
-            if (natural) {
-                // The container wrote everything before it exited.
-                while (nextLine < timeline.size()) {
-                    log.append(timeline.get(nextLine++).text(), Instant.now());
-                }
-            }
+            // On its own, the container wrote everything before it exited; killed, it wrote no more.
+            writer.finish(natural);
             cancelTimers();
             String message = behavior.message();
             if ((message == null || message.isEmpty()) && exitCode != 0
@@ -646,6 +653,50 @@ final class Kubelet {
             }
             b.withLastState(lastTerminated == null ? new ContainerState() : lastTerminated.toState());
             return b.build();
+        }
+    }
+
+    /**
+     * Writes one container run's lines at their times, on the loop's clock thread: memory only, so
+     * log timestamps stay exact however busy the loop is with API calls.
+     */
+    private final class LineWriter {
+        private final List<PodBehavior.TimedLine> timeline;
+        private final ContainerLog log;
+        private final long startedNanos;
+        private int next;
+        private boolean finished;
+        private ScheduledFuture<?> timer;
+
+        LineWriter(List<PodBehavior.TimedLine> timeline, ContainerLog log, long startedNanos) {
+            this.timeline = timeline;
+            this.log = log;
+            this.startedNanos = startedNanos;
+        }
+
+        /** Writes the lines whose time has come, then waits for the next one: one timer at a time. */
+        synchronized void writeDue() {
+            if (finished) {
+                return;
+            }
+            long elapsed = System.nanoTime() - startedNanos;
+            while (next < timeline.size() && timeline.get(next).offset().toNanos() <= elapsed) {
+                log.append(timeline.get(next++).text(), Instant.now());
+            }
+            if (next < timeline.size()) {
+                timer = loop.onClock(Duration.ofNanos(timeline.get(next).offset().toNanos() - elapsed), this::writeDue);
+            }
+        }
+
+        /** The run ended: writes what is left if {@code flush}, then nothing more. */
+        synchronized void finish(boolean flush) {
+            while (flush && next < timeline.size()) {
+                log.append(timeline.get(next++).text(), Instant.now());
+            }
+            finished = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 
