@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -173,6 +175,42 @@ class ClusterSimulatorTest {
 
         await(() -> k.batch().v1().jobs().withName("short-lived").get(), j -> j == null);
         awaitPods("short-lived", List::isEmpty);
+    }
+
+    @Test
+    void anInformerSeesEveryTransitionOfAJobsPod() {
+        sim.onImage("fn:observed", PodBehavior.succeed().pendingFor(Duration.ofMillis(50)).runFor(Duration.ofMillis(100)));
+        List<String> phases = new CopyOnWriteArrayList<>();
+        try (SharedIndexInformer<Pod> informer = k.pods().withLabel("job-name", "observed")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        record(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod oldPod, Pod newPod) {
+                        record(newPod);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                        phases.add("deleted");
+                    }
+
+                    private void record(Pod pod) {
+                        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+                        if (phase != null && (phases.isEmpty() || !phases.get(phases.size() - 1).equals(phase))) {
+                            phases.add(phase);
+                        }
+                    }
+                })) {
+            k.batch().v1().jobs().resource(job("observed", "fn:observed")).create();
+            await(() -> phases, p -> p.contains("Succeeded"));
+            k.batch().v1().jobs().withName("observed").delete();
+            await(() -> phases, p -> p.contains("deleted"));
+        }
+        assertThat(phases).containsExactly("Pending", "Running", "Succeeded", "deleted");
     }
 
     // ------------------------------------------------------------------ pods
