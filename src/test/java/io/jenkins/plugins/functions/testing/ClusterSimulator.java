@@ -155,7 +155,7 @@ public final class ClusterSimulator implements TestCluster {
         kubelet = new Kubelet(simulatorClient, loop, this::behaviorFor, () -> specSecond);
         jobs = new JobController(simulatorClient, loop, () -> specSecond);
         deployments = new DeploymentController(simulatorClient, loop, () -> specSecond);
-        garbageCollector = new GarbageCollector(simulatorClient, loop);
+        garbageCollector = new GarbageCollector(simulatorClient, loop, dispatcher::get);
     }
 
     /** Starts the API server and the simulated cluster; {@link #close()} stops them. */

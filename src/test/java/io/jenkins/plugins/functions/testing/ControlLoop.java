@@ -124,10 +124,6 @@ final class ControlLoop implements AutoCloseable {
         return List.copyOf(errors);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         closed = true;
