@@ -64,9 +64,14 @@ import okhttp3.mockwebserver.MockWebServer;
  * </ul>
  * All of it runs on one daemon thread ({@link ControlLoop}; a second one only writes log lines at
  * their times), driven by watches the simulator's own client keeps open on pods, Jobs, Deployments
- * and ReplicaSets, and by timers; nothing polls. Every
- * change goes through the API, so clients watching or informing see real events. A node and the
- * {@code default} namespace exist from the start.
+ * and ReplicaSets, and by timers; nothing polls. Every change goes through the API, so clients
+ * watching or informing see real events. A node and the {@code default} namespace exist from the
+ * start.
+ *
+ * <p>Not simulated: Events ({@code v1/Event}), Endpoints/EndpointSlices, resource accounting on
+ * the node (a pod is unschedulable only if its behaviour says so), StatefulSets, DaemonSets,
+ * CronJobs, and readiness/liveness probes themselves (a behaviour says when a container is ready).
+ * Each controller's own limits are listed on its class.
  *
  * <h2>Time</h2>
  * Behaviour durations are wall-clock. Durations that Kubernetes specs express in seconds
@@ -99,11 +104,17 @@ import okhttp3.mockwebserver.MockWebServer;
  * them and the response ends when the container run ends. MockWebServer 3.12 can only send
  * complete bodies, so the simulator writes that response itself on the connection (see {@link
  * ConnectionTracking}); should the connection not be available, it falls back to answering once
- * the run has ended.
+ * the run has ended. Parameters and error answers: see {@link LogEndpoint}. Note that fabric8's
+ * {@code getLog()} and {@code watchLog()} first wait up to 5 s for the pod to be ready or finished
+ * unless {@code withReadyWaitTimeout(0)} is given; that is the client's doing, on a real cluster too.
  *
  * <h2>Requests</h2>
  * {@link #requests()} counts, at the server, every request from clients other than the simulator's
- * own (which identifies itself with the header {@value #SIMULATOR_HEADER}).
+ * own (which identifies itself with the header {@value #SIMULATOR_HEADER}); see {@link RequestLog}.
+ *
+ * <h2>Status timestamps</h2>
+ * Times in statuses and conditions have whole seconds, as a real API server serializes them, so
+ * two of them can be equal for a run shorter than a second; log line timestamps are exact.
  */
 public final class ClusterSimulator implements TestCluster {
 
