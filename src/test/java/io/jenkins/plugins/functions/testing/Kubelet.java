@@ -169,7 +169,8 @@ final class Kubelet {
         final String restartPolicy;
         final PodLogs logs;
         final List<ContainerRun> containers = new ArrayList<>();
-        final List<String> initContainers = new ArrayList<>();
+        /** Init containers, name to image: they complete at once (their behaviours are not simulated). */
+        final Map<String, String> initContainers = new LinkedHashMap<>();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
         final Map<String, Condition> conditions = new LinkedHashMap<>();
         boolean scheduled;
@@ -192,7 +193,7 @@ final class Kubelet {
             logs = new PodLogs(namespace, name, uid);
             if (pod.getSpec().getInitContainers() != null) {
                 for (Container c : pod.getSpec().getInitContainers()) {
-                    initContainers.add(c.getName());
+                    initContainers.put(c.getName(), c.getImage());
                 }
             }
             for (Container c : pod.getSpec().getContainers()) {
@@ -236,7 +237,7 @@ final class Kubelet {
             setCondition("PodReadyToStartContainers", "True", null, null);
             setCondition("Initialized", "True", null, null);
             setCondition("PodScheduled", "True", null, null);
-            for (String init : initContainers) {
+            for (String init : initContainers.keySet()) {
                 ContainerLog l = logs.add(init);
                 l.start();
                 l.end();
@@ -284,6 +285,10 @@ final class Kubelet {
 
         /** Kills every container (deadline, deletion); with a reason, the pod fails. */
         void kill(String reason, String message) {
+            String phase = phase();
+            if (phase.equals("Succeeded") || phase.equals("Failed")) {
+                return; // finished before: nothing to kill, and the deadline no longer applies
+            }
             killed = true;
             if (reason != null) {
                 this.reason = reason;
@@ -414,11 +419,12 @@ final class Kubelet {
             s.setPodIPs(List.of(new PodIP(podIp)));
             s.setStartTime(time(startTime));
             List<ContainerStatus> inits = new ArrayList<>();
-            for (String init : initContainers) {
-                inits.add(new ContainerStatusBuilder().withName(init).withReady(true).withStarted(false)
-                        .withRestartCount(0).withImage("init").withImageID("")
+            for (Map.Entry<String, String> init : initContainers.entrySet()) {
+                inits.add(new ContainerStatusBuilder().withName(init.getKey()).withReady(true).withStarted(false)
+                        .withRestartCount(0).withImage(init.getValue())
+                        .withImageID(init.getValue() + "@sha256:" + sha256(init.getValue()))
                         .withState(new Termination(0, "Completed", null, startTime, startTime,
-                                "containerd://" + sha256(uid + init)).toState())
+                                "containerd://" + sha256(uid + init.getKey())).toState())
                         .build());
             }
             if (!inits.isEmpty()) {

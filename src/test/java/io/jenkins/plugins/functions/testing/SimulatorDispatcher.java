@@ -56,6 +56,8 @@ final class SimulatorDispatcher extends Dispatcher {
     private static final Set<String> STATUS_SUBRESOURCE = Set.of("pods", "services", "jobs", "cronjobs", "deployments",
             "replicasets", "statefulsets", "daemonsets", "persistentvolumeclaims", "namespaces", "nodes",
             "replicationcontrollers", "horizontalpodautoscalers", "poddisruptionbudgets", "ingresses");
+    private static final Set<String> STATUS_SUBRESOURCE_GROUPS = Set.of("apps", "batch", "autoscaling", "policy",
+            "networking.k8s.io");
 
     private final Map<ServerRequest, Queue<ServerResponse>> expectations;
     private final MockDispatcher mockDispatcher;
@@ -133,7 +135,7 @@ final class SimulatorDispatcher extends Dispatcher {
 
     private static boolean hasStatusSubresource(String group, String plural) {
         return STATUS_SUBRESOURCE.contains(plural)
-                && (group == null || Set.of("apps", "batch", "autoscaling", "policy", "networking.k8s.io").contains(group));
+                && (group == null || STATUS_SUBRESOURCE_GROUPS.contains(group));
     }
 
     private MockResponse create(RecordedRequest request, String group, String plural) {
