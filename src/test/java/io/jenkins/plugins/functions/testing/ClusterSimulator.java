@@ -256,7 +256,7 @@ public final class ClusterSimulator implements TestCluster {
 
     private KubernetesClient createClient(boolean simulator) {
         ConfigBuilder config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/"))
+                .withMasterUrl(url())
                 .withNamespace(NAMESPACE)
                 .withTrustCerts(true)
                 .withHttp2Disable(true);
@@ -309,9 +309,12 @@ public final class ClusterSimulator implements TestCluster {
         return this;
     }
 
-    /** The API server's URL, e.g. for a kubeconfig. */
+    /**
+     * The API server's URL, e.g. for a kubeconfig. By address, not {@code localhost}: the server
+     * listens on 127.0.0.1 only, and {@code localhost} may resolve to {@code ::1} first.
+     */
     public String url() {
-        return server.url("/");
+        return "http://127.0.0.1:" + server.getPort() + "/";
     }
 
     /** Requests received from clients other than the simulator. */
@@ -415,6 +418,6 @@ public final class ClusterSimulator implements TestCluster {
 
     @Override
     public String toString() {
-        return "ClusterSimulator " + server.url("/");
+        return "ClusterSimulator " + url();
     }
 }
