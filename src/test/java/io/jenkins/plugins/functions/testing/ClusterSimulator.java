@@ -62,10 +62,16 @@ import okhttp3.mockwebserver.MockWebServer;
  *       ({@link DeploymentController}), the garbage collector and propagation policies ({@link
  *       GarbageCollector}), the TTL-after-finished controller.
  * </ul>
- * All of it runs on one daemon thread ({@link ControlLoop}), driven by watches the simulator's own
- * client keeps open on pods, Jobs, Deployments and ReplicaSets, and by timers; nothing polls. Every
- * change goes through the API, so clients watching or informing see real events. A node and the
- * {@code default} namespace exist from the start.
+ * All of it runs on one daemon thread ({@link ControlLoop}; a second one only writes log lines at
+ * their times), driven by watches the simulator's own client keeps open on pods, Jobs, Deployments
+ * and ReplicaSets, and by timers; nothing polls. Every change goes through the API, so clients
+ * watching or informing see real events. A node and the {@code default} namespace exist from the
+ * start.
+ *
+ * <p>Not simulated: Events ({@code v1/Event}), Endpoints/EndpointSlices, resource accounting on
+ * the node (a pod is unschedulable only if its behaviour says so), StatefulSets, DaemonSets,
+ * CronJobs, and readiness/liveness probes themselves (a behaviour says when a container is ready).
+ * Each controller's own limits are listed on its class.
  *
  * <h2>Time</h2>
  * Behaviour durations are wall-clock. Durations that Kubernetes specs express in seconds
@@ -76,10 +82,9 @@ import okhttp3.mockwebserver.MockWebServer;
  * <h2>Limitations of the mock API server (fabric8 6.10 CRUD mode), found by reading its source</h2>
  * <ul>
  *   <li>Status: {@code PUT/PATCH .../status} changes only the status (the simulator writes status
- *       that way), but for built-in kinds a plain {@code PUT} also replaces the status with the
- *       one sent, so a client replacing a whole Job or Deployment can overwrite what the
- *       controllers wrote until they write again. A create keeps the status sent, except for the
- *       kinds {@link ApiDefaults} clears it for.
+ *       that way). For built-in kinds the CRUD store would also take the status from a write to the
+ *       main resource; the simulator's dispatcher keeps the stored one instead, as a real API server
+ *       does. Custom resources keep the CRUD behaviour (status subresource only if registered).
  *   <li>Patches: JSON Patch and JSON Merge Patch only; strategic merge and server-side apply are
  *       answered 415.
  *   <li>Label selectors: {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key}; set-based
@@ -99,11 +104,17 @@ import okhttp3.mockwebserver.MockWebServer;
  * them and the response ends when the container run ends. MockWebServer 3.12 can only send
  * complete bodies, so the simulator writes that response itself on the connection (see {@link
  * ConnectionTracking}); should the connection not be available, it falls back to answering once
- * the run has ended.
+ * the run has ended. Parameters and error answers: see {@link LogEndpoint}. Note that fabric8's
+ * {@code getLog()} and {@code watchLog()} first wait up to 5 s for the pod to be ready or finished
+ * unless {@code withReadyWaitTimeout(0)} is given; that is the client's doing, on a real cluster too.
  *
  * <h2>Requests</h2>
  * {@link #requests()} counts, at the server, every request from clients other than the simulator's
- * own (which identifies itself with the header {@value #SIMULATOR_HEADER}).
+ * own (which identifies itself with the header {@value #SIMULATOR_HEADER}); see {@link RequestLog}.
+ *
+ * <h2>Status timestamps</h2>
+ * Times in statuses and conditions have whole seconds, as a real API server serializes them, so
+ * two of them can be equal for a run shorter than a second; log line timestamps are exact.
  */
 public final class ClusterSimulator implements TestCluster {
 
@@ -155,7 +166,7 @@ public final class ClusterSimulator implements TestCluster {
         kubelet = new Kubelet(simulatorClient, loop, this::behaviorFor, () -> specSecond);
         jobs = new JobController(simulatorClient, loop, () -> specSecond);
         deployments = new DeploymentController(simulatorClient, loop, () -> specSecond);
-        garbageCollector = new GarbageCollector(simulatorClient, loop);
+        garbageCollector = new GarbageCollector(simulatorClient, loop, dispatcher::get);
     }
 
     /** Starts the API server and the simulated cluster; {@link #close()} stops them. */
@@ -245,7 +256,7 @@ public final class ClusterSimulator implements TestCluster {
 
     private KubernetesClient createClient(boolean simulator) {
         ConfigBuilder config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/"))
+                .withMasterUrl(url())
                 .withNamespace(NAMESPACE)
                 .withTrustCerts(true)
                 .withHttp2Disable(true);
@@ -298,9 +309,12 @@ public final class ClusterSimulator implements TestCluster {
         return this;
     }
 
-    /** The API server's URL, e.g. for a kubeconfig. */
+    /**
+     * The API server's URL, e.g. for a kubeconfig. By address, not {@code localhost}: the server
+     * listens on 127.0.0.1 only, and {@code localhost} may resolve to {@code ::1} first.
+     */
     public String url() {
-        return server.url("/");
+        return "http://127.0.0.1:" + server.getPort() + "/";
     }
 
     /** Requests received from clients other than the simulator. */
@@ -404,6 +418,6 @@ public final class ClusterSimulator implements TestCluster {
 
     @Override
     public String toString() {
-        return "ClusterSimulator " + server.url("/");
+        return "ClusterSimulator " + url();
     }
 }

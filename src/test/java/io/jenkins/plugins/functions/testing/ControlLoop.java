@@ -14,9 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one thread everything the simulated cluster does runs on: watch events, timers and
- * reconciles. Being single-threaded, controllers and kubelet need no locks for their own state and
- * see each other's API writes in order.
+ * The thread everything the simulated cluster does runs on: watch events, timers and reconciles.
+ * Being single-threaded, controllers and kubelet need no locks for their own state and see each
+ * other's API writes in order. A second thread, the clock, only writes log lines at their times
+ * (memory only), so that their timestamps do not depend on how long API calls take.
  *
  * <p>Reconciles are keyed: asking for one that is already queued does nothing, so a burst of
  * events for one object leads to one reconcile, which reads the current state (level-triggered,
@@ -27,6 +28,7 @@ final class ControlLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlLoop.class.getName());
 
     private final ScheduledThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor clock;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -39,6 +41,25 @@ final class ControlLoop implements AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        clock = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name + "-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        clock.setRemoveOnCancelPolicy(true);
+        clock.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Runs a short, memory-only task on the clock thread after the delay. */
+    ScheduledFuture<?> onClock(Duration delay, Runnable task) {
+        if (closed) {
+            return null;
+        }
+        try {
+            return clock.schedule(() -> runSafely(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** Runs the task on the loop thread. */
@@ -103,16 +124,13 @@ final class ControlLoop implements AutoCloseable {
         return List.copyOf(errors);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         closed = true;
         executor.shutdownNow();
+        clock.shutdownNow();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS) || !clock.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warning("cluster simulation loop did not stop within 5 s");
             }
         } catch (InterruptedException e) {

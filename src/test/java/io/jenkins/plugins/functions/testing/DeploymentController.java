@@ -141,7 +141,17 @@ final class DeploymentController {
         String progressMessage;
         if (current == null) {
             int revision = 1 + owned.stream().mapToInt(DeploymentController::revision).max().orElse(0);
-            ReplicaSet created = createReplicaSet(d, hash, desired, revision);
+            ReplicaSet created;
+            try {
+                created = createReplicaSet(d, hash, desired, revision);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // A ReplicaSet of that name is left from a deleted namesake: wait for the collector.
+                loop.schedule(Duration.ofMillis(50), () -> enqueueDeployment(namespace, name));
+                return;
+            }
             lastProgress.put(uid, now);
             progressReason = "NewReplicaSetCreated";
             progressMessage = "Created new replica set \"" + created.getMetadata().getName() + "\"";

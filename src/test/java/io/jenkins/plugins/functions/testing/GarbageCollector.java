@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The simulated garbage collector: when an object is removed from the store, its dependents
@@ -38,16 +39,33 @@ import java.util.List;
  */
 final class GarbageCollector {
 
-    private static final List<Class<? extends HasMetadata>> DEPENDENT_KINDS = List.of(Pod.class, Secret.class,
-            ConfigMap.class, Service.class, ServiceAccount.class, PersistentVolumeClaim.class, ReplicaSet.class,
-            Deployment.class, Job.class);
+    /** A kind dependents are looked for in, and its collection path in a namespace. */
+    private record DependentKind(Class<? extends HasMetadata> type, String collection) {}
+
+    private static final List<DependentKind> DEPENDENT_KINDS = List.of(
+            new DependentKind(Pod.class, "/api/v1/namespaces/%s/pods"),
+            new DependentKind(Secret.class, "/api/v1/namespaces/%s/secrets"),
+            new DependentKind(ConfigMap.class, "/api/v1/namespaces/%s/configmaps"),
+            new DependentKind(Service.class, "/api/v1/namespaces/%s/services"),
+            new DependentKind(ServiceAccount.class, "/api/v1/namespaces/%s/serviceaccounts"),
+            new DependentKind(PersistentVolumeClaim.class, "/api/v1/namespaces/%s/persistentvolumeclaims"),
+            new DependentKind(ReplicaSet.class, "/apis/apps/v1/namespaces/%s/replicasets"),
+            new DependentKind(Deployment.class, "/apis/apps/v1/namespaces/%s/deployments"),
+            new DependentKind(Job.class, "/apis/batch/v1/namespaces/%s/jobs"));
 
     private final KubernetesClient client;
     private final ControlLoop loop;
+    private final Function<String, JsonNode> store;
 
-    GarbageCollector(KubernetesClient client, ControlLoop loop) {
+    /**
+     * @param store reads the API server's store directly (no HTTP): finding dependents means
+     *     scanning every kind in the namespace, which would otherwise cost nine requests for each
+     *     deleted object
+     */
+    GarbageCollector(KubernetesClient client, ControlLoop loop, Function<String, JsonNode> store) {
         this.client = client;
         this.loop = loop;
+        this.store = store;
     }
 
     /** Called on a server thread when an object left the store; the work is done on the loop. */
@@ -71,31 +89,38 @@ final class GarbageCollector {
     }
 
     private void collect(String namespace, String ownerUid, String policy) {
-        for (Class<? extends HasMetadata> kind : DEPENDENT_KINDS) {
-            collect(kind, namespace, ownerUid, policy);
+        for (DependentKind kind : DEPENDENT_KINDS) {
+            JsonNode list = store.apply(String.format(kind.collection(), namespace));
+            if (list == null) {
+                continue;
+            }
+            for (JsonNode item : list.path("items")) {
+                boolean owned = false;
+                for (JsonNode ref : item.path("metadata").path("ownerReferences")) {
+                    owned |= ownerUid.equals(ref.path("uid").asText());
+                }
+                if (owned) {
+                    handle(kind.type(), namespace, item.path("metadata").path("name").asText(), ownerUid, policy);
+                }
+            }
         }
     }
 
-    private <T extends HasMetadata> void collect(Class<T> kind, String namespace, String ownerUid, String policy) {
-        for (T dependent : client.resources(kind).inNamespace(namespace).list().getItems()) {
-            if (!JobController.isOwnedBy(dependent, ownerUid)) {
-                continue;
+    private <T extends HasMetadata> void handle(Class<T> kind, String namespace, String name, String ownerUid,
+            String policy) {
+        try {
+            if ("Orphan".equals(policy)) {
+                client.resources(kind).inNamespace(namespace).withName(name).edit(d -> {
+                    d.getMetadata().getOwnerReferences().removeIf(r -> ownerUid.equals(r.getUid()));
+                    return d;
+                });
+            } else {
+                client.resources(kind).inNamespace(namespace).withName(name)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             }
-            try {
-                if ("Orphan".equals(policy)) {
-                    client.resources(kind).inNamespace(namespace).withName(dependent.getMetadata().getName())
-                            .edit(d -> {
-                                d.getMetadata().getOwnerReferences().removeIf(r -> ownerUid.equals(r.getUid()));
-                                return d;
-                            });
-                } else {
-                    client.resources(kind).inNamespace(namespace).withName(dependent.getMetadata().getName())
-                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                }
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
             }
         }
     }

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher.Action;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.jenkins.plugins.functions.testing.PodLogs.ContainerLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -107,8 +109,11 @@ final class Kubelet {
                             && !"Failed".equals(phase)) {
                         start(pod);
                     }
-                } else if (pod.getMetadata().getDeletionTimestamp() != null && !run.killed) {
-                    run.kill(null, null);
+                } else {
+                    run.observe(pod);
+                    if (pod.getMetadata().getDeletionTimestamp() != null && !run.killed) {
+                        run.kill(null, null);
+                    }
                 }
             }
             case DELETED -> {
@@ -164,7 +169,8 @@ final class Kubelet {
         final String restartPolicy;
         final PodLogs logs;
         final List<ContainerRun> containers = new ArrayList<>();
-        final List<String> initContainers = new ArrayList<>();
+        /** Init containers, name to image: they complete at once (their behaviours are not simulated). */
+        final Map<String, String> initContainers = new LinkedHashMap<>();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
         final Map<String, Condition> conditions = new LinkedHashMap<>();
         boolean scheduled;
@@ -176,6 +182,8 @@ final class Kubelet {
         String reason;
         String message;
         boolean forcedFailed;
+        /** The newest version of the pod seen (watch events, own writes): status writes start from it. */
+        Pod lastSeen;
 
         PodRun(Pod pod) {
             namespace = pod.getMetadata().getNamespace();
@@ -185,7 +193,7 @@ final class Kubelet {
             logs = new PodLogs(namespace, name, uid);
             if (pod.getSpec().getInitContainers() != null) {
                 for (Container c : pod.getSpec().getInitContainers()) {
-                    initContainers.add(c.getName());
+                    initContainers.put(c.getName(), c.getImage());
                 }
             }
             for (Container c : pod.getSpec().getContainers()) {
@@ -197,7 +205,22 @@ final class Kubelet {
             return namespace + "/" + name;
         }
 
+        void observe(Pod pod) {
+            if (lastSeen == null || resourceVersion(pod) > resourceVersion(lastSeen)) {
+                lastSeen = pod;
+            }
+        }
+
+        private static long resourceVersion(Pod p) {
+            try {
+                return Long.parseLong(p.getMetadata().getResourceVersion());
+            } catch (NumberFormatException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+
         void begin(Pod pod) {
+            lastSeen = pod;
             unschedulable = containers.isEmpty() ? null : containers.get(0).behavior.unschedulableMessage();
             if (unschedulable != null) {
                 setCondition("PodScheduled", "False", "Unschedulable", unschedulable);
@@ -214,7 +237,7 @@ final class Kubelet {
             setCondition("PodReadyToStartContainers", "True", null, null);
             setCondition("Initialized", "True", null, null);
             setCondition("PodScheduled", "True", null, null);
-            for (String init : initContainers) {
+            for (String init : initContainers.keySet()) {
                 ContainerLog l = logs.add(init);
                 l.start();
                 l.end();
@@ -232,12 +255,11 @@ final class Kubelet {
             writeStatus();
         }
 
+        /** What the scheduler's binding does: sets {@code spec.nodeName}. */
         private void bindToNode() {
             try {
-                client.pods().inNamespace(namespace).withName(name).edit(p -> {
-                    p.getSpec().setNodeName(NODE_NAME);
-                    return p;
-                });
+                observe(client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"nodeName\":\"" + NODE_NAME + "\"}}"));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
@@ -263,6 +285,10 @@ final class Kubelet {
 
         /** Kills every container (deadline, deletion); with a reason, the pod fails. */
         void kill(String reason, String message) {
+            String phase = phase();
+            if (phase.equals("Succeeded") || phase.equals("Failed")) {
+                return; // finished before: nothing to kill, and the deadline no longer applies
+            }
             killed = true;
             if (reason != null) {
                 this.reason = reason;
@@ -286,6 +312,9 @@ final class Kubelet {
             timers.forEach(t -> t.cancel(false));
             for (ContainerRun c : containers) {
                 c.cancelTimers();
+                if (c.writer != null) {
+                    c.writer.finish(false);
+                }
             }
             logs.gone();
         }
@@ -390,11 +419,12 @@ final class Kubelet {
             s.setPodIPs(List.of(new PodIP(podIp)));
             s.setStartTime(time(startTime));
             List<ContainerStatus> inits = new ArrayList<>();
-            for (String init : initContainers) {
-                inits.add(new ContainerStatusBuilder().withName(init).withReady(true).withStarted(false)
-                        .withRestartCount(0).withImage("init").withImageID("")
+            for (Map.Entry<String, String> init : initContainers.entrySet()) {
+                inits.add(new ContainerStatusBuilder().withName(init.getKey()).withReady(true).withStarted(false)
+                        .withRestartCount(0).withImage(init.getValue())
+                        .withImageID(init.getValue() + "@sha256:" + sha256(init.getValue()))
                         .withState(new Termination(0, "Completed", null, startTime, startTime,
-                                "containerd://" + sha256(uid + init)).toState())
+                                "containerd://" + sha256(uid + init.getKey())).toState())
                         .build());
             }
             if (!inits.isEmpty()) {
@@ -412,10 +442,15 @@ final class Kubelet {
             if (stopped) {
                 return;
             }
+            // Starts from the newest version seen, so that usually one request does; reads the pod
+            // again only when someone else changed it in between (409 Conflict).
             for (int attempt = 0; attempt < 5; attempt++) {
-                Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-                if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
-                    return;
+                Pod pod = lastSeen;
+                if (pod == null) {
+                    pod = client.pods().inNamespace(namespace).withName(name).get();
+                    if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
+                        return;
+                    }
                 }
                 PodStatus desired = status(pod.getStatus());
                 if (desired.equals(pod.getStatus())) {
@@ -423,9 +458,10 @@ final class Kubelet {
                 }
                 pod.setStatus(desired);
                 try {
-                    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+                    lastSeen = client.pods().inNamespace(namespace).resource(pod).updateStatus();
                     return;
                 } catch (KubernetesClientException e) {
+                    lastSeen = null;
                     if (e.getCode() == 404) {
                         return;
                     }
@@ -452,10 +488,8 @@ final class Kubelet {
         String waitingMessage;
         boolean ready;
         Instant startedAt;
-        long startedNanos;
         String containerId;
-        int nextLine;
-        List<PodBehavior.TimedLine> timeline = List.of();
+        LineWriter writer;
         Termination terminated;
         Termination lastTerminated;
         int restartCount;
@@ -518,15 +552,13 @@ final class Kubelet {
         void run() {
             state = State.RUNNING;
             startedAt = Instant.now();
-            startedNanos = System.nanoTime();
             containerId = "containerd://" + sha256(pod.uid + name + restartCount);
             waitingReason = null;
             waitingMessage = null;
             ready = false;
             log.start();
-            timeline = behavior.timeline();
-            nextLine = 0;
-            writeDueLines();
+            writer = new LineWriter(behavior.timeline(), log, System.nanoTime());
+            writer.writeDue();
             if (!behavior.readinessFails()) {
                 if (behavior.readyDelay().isZero()) {
                     ready = true;
@@ -548,32 +580,13 @@ final class Kubelet {
             pod.writeStatus();
         }
 
-        /** Writes the lines whose time has come and schedules the next one: one timer at a time. */
-        private void writeDueLines() {
-            if (state != State.RUNNING) {
-                return;
-            }
-            long elapsed = System.nanoTime() - startedNanos;
-            while (nextLine < timeline.size() && timeline.get(nextLine).offset().toNanos() <= elapsed) {
-                log.append(timeline.get(nextLine++).text(), Instant.now());
-            }
-            if (nextLine < timeline.size()) {
-                long wait = timeline.get(nextLine).offset().toNanos() - elapsed;
-                after(Duration.ofNanos(wait), this::writeDueLines);
-            }
-        }
-
         /** Ends the run: on its own ({@code natural}: may be restarted) or killed. */
         void terminate(int exitCode, String reason, boolean natural) {
             if (state != State.RUNNING) {
                 return;
             }
-            if (natural) {
-                // The container wrote everything before it exited.
-                while (nextLine < timeline.size()) {
-                    log.append(timeline.get(nextLine++).text(), Instant.now());
-                }
-            }
+            // On its own, the container wrote everything before it exited; killed, it wrote no more.
+            writer.finish(natural);
             cancelTimers();
             String message = behavior.message();
             if ((message == null || message.isEmpty()) && exitCode != 0
@@ -646,6 +659,50 @@ final class Kubelet {
             }
             b.withLastState(lastTerminated == null ? new ContainerState() : lastTerminated.toState());
             return b.build();
+        }
+    }
+
+    /**
+     * Writes one container run's lines at their times, on the loop's clock thread: memory only, so
+     * log timestamps stay exact however busy the loop is with API calls.
+     */
+    private final class LineWriter {
+        private final List<PodBehavior.TimedLine> timeline;
+        private final ContainerLog log;
+        private final long startedNanos;
+        private int next;
+        private boolean finished;
+        private ScheduledFuture<?> timer;
+
+        LineWriter(List<PodBehavior.TimedLine> timeline, ContainerLog log, long startedNanos) {
+            this.timeline = timeline;
+            this.log = log;
+            this.startedNanos = startedNanos;
+        }
+
+        /** Writes the lines whose time has come, then waits for the next one: one timer at a time. */
+        synchronized void writeDue() {
+            if (finished) {
+                return;
+            }
+            long elapsed = System.nanoTime() - startedNanos;
+            while (next < timeline.size() && timeline.get(next).offset().toNanos() <= elapsed) {
+                log.append(timeline.get(next++).text(), Instant.now());
+            }
+            if (next < timeline.size()) {
+                timer = loop.onClock(Duration.ofNanos(timeline.get(next).offset().toNanos() - elapsed), this::writeDue);
+            }
+        }
+
+        /** The run ended: writes what is left if {@code flush}, then nothing more. */
+        synchronized void finish(boolean flush) {
+            while (flush && next < timeline.size()) {
+                log.append(timeline.get(next++).text(), Instant.now());
+            }
+            finished = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 

@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -311,16 +310,5 @@ final class LogEndpoint {
                 throw new IllegalArgumentException(name + ": Invalid value: \"" + v + "\"");
             }
         }
-    }
-
-    /** For tests: the timestamps of a {@code timestamps=true} log, in order. */
-    static List<Instant> timestampsOf(String log) {
-        List<Instant> out = new ArrayList<>();
-        for (String line : log.split("\n")) {
-            if (!line.isEmpty()) {
-                out.add(OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant());
-            }
-        }
-        return out;
     }
 }

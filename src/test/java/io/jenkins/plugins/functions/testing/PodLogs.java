@@ -118,10 +118,6 @@ final class PodLogs {
             notifyAll();
         }
 
-        synchronized boolean isGone() {
-            return gone;
-        }
-
         /** The run whose log a plain request reads: the latest, running or not; null if none yet. */
         synchronized Run current() {
             return runs.isEmpty() ? null : runs.get(runs.size() - 1);

@@ -35,6 +35,8 @@ import okio.Buffer;
  *       (the CRUD dispatcher would otherwise treat {@code /pods/x/exec} as a query matching
  *       every stored object);
  *   <li>validates and defaults created objects ({@link ApiDefaults});
+ *   <li>keeps the stored status when a built-in kind with a status subresource is written through
+ *       its main resource (the CRUD dispatcher would take the request's);
  *   <li>tells the garbage collector which objects a request removed and with which propagation
  *       policy ({@code propagationPolicy} / {@code orphanDependents} from the query or the
  *       {@code DeleteOptions} body; the CRUD dispatcher ignores both), including objects removed
@@ -50,6 +52,12 @@ final class SimulatorDispatcher extends Dispatcher {
             "^/(?:api/(?<coreVersion>v1)|apis/(?<group>[^/]+)/(?<version>[^/]+))"
                     + "(?:/namespaces/(?<namespace>[^/]+))?/(?<plural>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<sub>[^/]+))?/?$");
     private static final Set<String> CRUD_SUBRESOURCES = Set.of("status", "scale");
+    /** Built-in kinds whose status is a subresource: writes to the main resource leave it alone. */
+    private static final Set<String> STATUS_SUBRESOURCE = Set.of("pods", "services", "jobs", "cronjobs", "deployments",
+            "replicasets", "statefulsets", "daemonsets", "persistentvolumeclaims", "namespaces", "nodes",
+            "replicationcontrollers", "horizontalpodautoscalers", "poddisruptionbudgets", "ingresses");
+    private static final Set<String> STATUS_SUBRESOURCE_GROUPS = Set.of("apps", "batch", "autoscaling", "policy",
+            "networking.k8s.io");
 
     private final Map<ServerRequest, Queue<ServerResponse>> expectations;
     private final MockDispatcher mockDispatcher;
@@ -119,10 +127,15 @@ final class SimulatorDispatcher extends Dispatcher {
                 return delete(request, path, objectPath);
             case "PUT":
             case "PATCH":
-                return update(request, objectPath);
+                return update(request, objectPath, sub == null && hasStatusSubresource(group, plural));
             default:
                 return crud.dispatch(request);
         }
+    }
+
+    private static boolean hasStatusSubresource(String group, String plural) {
+        return STATUS_SUBRESOURCE.contains(plural)
+                && (group == null || STATUS_SUBRESOURCE_GROUPS.contains(group));
     }
 
     private MockResponse create(RecordedRequest request, String group, String plural) {
@@ -140,15 +153,18 @@ final class SimulatorDispatcher extends Dispatcher {
         } catch (ApiDefaults.Invalid e) {
             return ApiStatus.response(422, "Invalid", e.getMessage());
         }
-        byte[] bytes = Serialization.asJson(obj).getBytes(StandardCharsets.UTF_8);
+        return crud.dispatch(withBody(request, obj));
+    }
+
+    /** The request with another body (the CRUD dispatcher reads the body from the request). */
+    private static RecordedRequest withBody(RecordedRequest request, JsonNode body) {
         Socket socket = ConnectionTracking.currentSocket();
         if (socket == null) {
-            return crud.dispatch(request);
+            return request; // cannot rebuild it: the request goes through unchanged
         }
-        Buffer buffer = new Buffer().write(bytes);
-        RecordedRequest rewritten = new RecordedRequest(request.getRequestLine(), request.getHeaders(),
-                request.getChunkSizes(), bytes.length, buffer, request.getSequenceNumber(), socket);
-        return crud.dispatch(rewritten);
+        byte[] bytes = Serialization.asJson(body).getBytes(StandardCharsets.UTF_8);
+        return new RecordedRequest(request.getRequestLine(), request.getHeaders(), request.getChunkSizes(), bytes.length,
+                new Buffer().write(bytes), request.getSequenceNumber(), socket);
     }
 
     private MockResponse delete(RecordedRequest request, String path, String objectPath) {
@@ -181,15 +197,54 @@ final class SimulatorDispatcher extends Dispatcher {
         return response;
     }
 
-    /** An update that removes the last finalizer of an object marked for deletion removes the object. */
-    private MockResponse update(RecordedRequest request, String objectPath) {
+    /**
+     * Updates. For kinds with a status subresource, a write to the main resource keeps the stored
+     * status, as on a real API server (the CRUD dispatcher would take the status from the request).
+     * An update that removes the last finalizer of an object marked for deletion removes it.
+     */
+    private MockResponse update(RecordedRequest request, String objectPath, boolean keepStatus) {
         JsonNode before = objectPath == null ? null : get(objectPath);
+        if (keepStatus && before != null) {
+            request = keepingStatus(request, before);
+        }
         MockResponse response = crud.dispatch(request);
         if (before != null && before.path("metadata").hasNonNull("deletionTimestamp") && get(objectPath) == null) {
             String uid = before.path("metadata").path("uid").asText();
             removals.accept(new Removal(before, pendingPolicies.remove(uid)));
         }
         return response;
+    }
+
+    private static RecordedRequest keepingStatus(RecordedRequest request, JsonNode stored) {
+        JsonNode body;
+        try {
+            body = Serialization.jsonMapper().readTree(request.getBody().clone().readUtf8());
+        } catch (IOException e) {
+            return request;
+        }
+        if (body instanceof ObjectNode obj && "PUT".equals(request.getMethod())) {
+            if (stored.has("status")) {
+                obj.set("status", stored.get("status"));
+            } else {
+                obj.remove("status");
+            }
+            return withBody(request, obj);
+        }
+        if (body instanceof ObjectNode obj && obj.has("status")) { // merge patch
+            obj.remove("status");
+            return withBody(request, obj);
+        }
+        if (body instanceof com.fasterxml.jackson.databind.node.ArrayNode ops) { // JSON patch
+            com.fasterxml.jackson.databind.node.ArrayNode kept = ops.arrayNode();
+            for (JsonNode op : ops) {
+                String path = op.path("path").asText();
+                if (!path.equals("/status") && !path.startsWith("/status/")) {
+                    kept.add(op);
+                }
+            }
+            return kept.size() == ops.size() ? request : withBody(request, kept);
+        }
+        return request;
     }
 
     /** {@code Background}, {@code Foreground}, {@code Orphan} or null if the request names none. */
