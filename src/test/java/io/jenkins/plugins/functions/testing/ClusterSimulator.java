@@ -138,6 +138,7 @@ public final class ClusterSimulator implements TestCluster {
     private final List<Watch> watches = new ArrayList<>();
     private final KubernetesMockServer server;
     private final SimulatorDispatcher dispatcher;
+    private final ConnectionTracking.Factory sockets = ConnectionTracking.serverSocketFactory();
     private final LogEndpoint logEndpoint;
     private final KubernetesClient simulatorClient;
     private final Kubelet kubelet;
@@ -154,7 +155,7 @@ public final class ClusterSimulator implements TestCluster {
         dispatcher = new SimulatorDispatcher(expectations, requests, logEndpoint,
                 removal -> garbageCollector().removed(removal), this::forgetRecordedRequests);
         MockWebServer mockWebServer = new MockWebServer();
-        mockWebServer.setServerSocketFactory(ConnectionTracking.serverSocketFactory());
+        mockWebServer.setServerSocketFactory(sockets);
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), mockWebServer, expectations,
                 dispatcher, false);
         try {
@@ -167,6 +168,25 @@ public final class ClusterSimulator implements TestCluster {
         jobs = new JobController(simulatorClient, loop, () -> specSecond);
         deployments = new DeploymentController(simulatorClient, loop, () -> specSecond);
         garbageCollector = new GarbageCollector(simulatorClient, loop, dispatcher::get);
+    }
+
+    /**
+     * Cuts every open connection to the API server, as a restart of the API server or a network
+     * blink does: watches and followed logs break, and clients must reconnect.
+     *
+     * @return how many connections were cut
+     */
+    public int dropConnections() {
+        return sockets.closeAll();
+    }
+
+    /**
+     * Answers the next {@code count} watches of clients (not the simulator's own) that resume
+     * from a resourceVersion with {@code 410 Gone}, as an API server does once etcd compacted
+     * that version away: the client must list again.
+     */
+    public void expireWatches(int count) {
+        dispatcher.expireWatches(count);
     }
 
     /** Starts the API server and the simulated cluster; {@link #close()} stops them. */

@@ -33,39 +33,65 @@ final class ConnectionTracking {
         return CURRENT.get();
     }
 
-    static ServerSocketFactory serverSocketFactory() {
-        return new ServerSocketFactory() {
-            @Override
-            public ServerSocket createServerSocket() throws IOException {
-                return new TrackingServerSocket();
-            }
+    static Factory serverSocketFactory() {
+        return new Factory();
+    }
 
-            @Override
-            public ServerSocket createServerSocket(int port) throws IOException {
-                ServerSocket s = new TrackingServerSocket();
-                s.bind(new java.net.InetSocketAddress(port));
-                return s;
-            }
+    /**
+     * The server's socket factory; it also remembers the connections it accepted, so a test can
+     * cut them all at once, as an API server restart or a network blink does.
+     */
+    static final class Factory extends ServerSocketFactory {
+        private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-            @Override
-            public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-                ServerSocket s = new TrackingServerSocket();
-                s.bind(new java.net.InetSocketAddress(port), backlog);
-                return s;
+        /** Closes every accepted connection: clients see their watches and streams break. */
+        int closeAll() {
+            int closed = 0;
+            for (Socket s : open) {
+                try {
+                    s.close();
+                    closed++;
+                } catch (IOException e) {
+                    // already gone
+                }
+                open.remove(s);
             }
+            return closed;
+        }
 
-            @Override
-            public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-                ServerSocket s = new TrackingServerSocket();
-                s.bind(new java.net.InetSocketAddress(address, port), backlog);
-                return s;
-            }
-        };
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return new TrackingServerSocket(open);
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            ServerSocket s = new TrackingServerSocket(open);
+            s.bind(new java.net.InetSocketAddress(port));
+            return s;
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            ServerSocket s = new TrackingServerSocket(open);
+            s.bind(new java.net.InetSocketAddress(port), backlog);
+            return s;
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            ServerSocket s = new TrackingServerSocket(open);
+            s.bind(new java.net.InetSocketAddress(address, port), backlog);
+            return s;
+        }
     }
 
     private static final class TrackingServerSocket extends ServerSocket {
-        TrackingServerSocket() throws IOException {
+        private final java.util.Set<Socket> open;
+
+        TrackingServerSocket(java.util.Set<Socket> open) throws IOException {
             super();
+            this.open = open;
         }
 
         @Override
@@ -73,8 +99,9 @@ final class ConnectionTracking {
             if (isClosed()) {
                 throw new SocketException("Socket is closed");
             }
-            Socket s = new TrackingSocket();
+            Socket s = new TrackingSocket(open);
             implAccept(s);
+            open.add(s);
             // MockWebServer writes a response's headers and body separately: with Nagle's algorithm
             // the body waits for the client's delayed ACK of the headers, ~40 ms per request.
             s.setTcpNoDelay(true);
@@ -83,7 +110,18 @@ final class ConnectionTracking {
     }
 
     private static final class TrackingSocket extends Socket {
+        private final java.util.Set<Socket> open;
         private InputStream in;
+
+        TrackingSocket(java.util.Set<Socket> open) {
+            this.open = open;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            open.remove(this);
+            super.close();
+        }
 
         @Override
         public synchronized InputStream getInputStream() throws IOException {

@@ -89,12 +89,25 @@ final class SimulatorDispatcher extends Dispatcher {
         return parse(r);
     }
 
+    /** How many of the next client watches that resume from a resourceVersion get 410 Gone. */
+    private final java.util.concurrent.atomic.AtomicInteger expiredWatches = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The next {@code count} watches of clients (not the simulator's) are answered 410 Gone. */
+    void expireWatches(int count) {
+        expiredWatches.set(count);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
         onEachRequest.run();
         String method = request.getMethod();
         String pathAndQuery = request.getPath();
-        requests.record(method, pathAndQuery, "true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER)));
+        boolean fromSimulator = "true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER));
+        requests.record(method, pathAndQuery, fromSimulator);
+        if (!fromSimulator && "GET".equals(method) && pathAndQuery.contains("watch=true")
+                && pathAndQuery.contains("resourceVersion=") && expiredWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return expiredWatch(request);
+        }
 
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {
@@ -131,6 +144,29 @@ final class SimulatorDispatcher extends Dispatcher {
             default:
                 return crud.dispatch(request);
         }
+    }
+
+    /**
+     * What an API server does when a watch resumes from a version etcd has compacted away: it
+     * accepts the watch and sends one ERROR event holding a 410 Status, then ends it. (It does not
+     * refuse the handshake: clients treat a refused handshake as a network error and retry the
+     * same version, and only the event makes an informer list again.)
+     */
+    private static MockResponse expiredWatch(RecordedRequest request) {
+        String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\","
+                + "\"reason\":\"Expired\",\"code\":410}}";
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            return new MockResponse().withWebSocketUpgrade(new okhttp3.WebSocketListener() {
+                @Override
+                public void onOpen(okhttp3.WebSocket webSocket, okhttp3.Response response) {
+                    webSocket.send(event);
+                    webSocket.close(1000, "watch expired");
+                }
+            });
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(event + "\n");
     }
 
     private static boolean hasStatusSubresource(String group, String plural) {
