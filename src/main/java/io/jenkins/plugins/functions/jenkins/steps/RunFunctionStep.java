@@ -10,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
@@ -542,7 +543,10 @@ public class RunFunctionStep extends Step {
                             + " was created; it did not run"));
                     return;
                 }
-                listener.getLogger().println(PREFIX + "Resuming " + ref + " after a restart");
+                // The execution's cursor was saved with the program, the store's shortly after the
+                // last lines: start after whichever is further, so no line is copied twice.
+                cursor = LogCursorStore.furthest(cursor, LogCursorStore.load(build, runId));
+                listener.getLogger().println(PREFIX + "Resuming " + ref + " after a restart (log from " + cursor + ")");
                 FunctionEngine engine = Clusters.forBuild(build).engine();
                 handle = engine.attach(ref, cursor, new BuildListener(build, listener, record));
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -634,6 +638,7 @@ public class RunFunctionStep extends Step {
             @Override
             public void onLogCursor(LogCursor newCursor) {
                 cursor = newCursor;
+                LogCursorStore.record(build, runId, newCursor);
             }
 
             @Override

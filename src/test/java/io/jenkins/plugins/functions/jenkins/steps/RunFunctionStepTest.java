@@ -232,12 +232,15 @@ class RunFunctionStepTest {
         eventually(() -> context.log().contains("line 5"), "some log lines arrived");
         eventually(() -> execution.getRef() != null, "the Job was created");
 
-        // The controller stops: its engine stops delivering, the execution is saved with the
-        // Pipeline program, and every in-memory object (engine, informers, listeners) is dropped.
-        // (Lines delivered between the save and the JVM's exit would be repeated: the window
-        // issue 5 closes by persisting the cursor with the log.)
-        engine.close();
+        // The execution is saved with the Pipeline program, then the controller goes on copying
+        // lines for a while before it dies (a crash: nothing saves the execution again). Every
+        // in-memory object (engine, informers, listeners) is dropped.
         byte[] saved = serialize(execution);
+        eventually(() -> context.log().contains("line 9"), "more lines arrived after the save");
+        // The build's cursor file trails the build log by at most 200 ms: a crash within that
+        // window would repeat those lines; this one comes later.
+        Thread.sleep(400);
+        engine.close();
         useNewEngine();
 
         RunFunctionStep.Execution resumed = (RunFunctionStep.Execution) deserialize(saved);
