@@ -1,9 +1,7 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.jenkins.plugins.functions.run.RunOutcome;
@@ -14,7 +12,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,8 +34,7 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     private Job lastJob;
     private boolean sawJob;
     private ContainerStateTerminated terminated;
-    private ScheduledFuture<?> failFast;
-    private String failFastReason;
+    private final FailFast failFast;
     private boolean created;
     private boolean stopRequested;
     private String stopReason;
@@ -50,6 +46,7 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
         this.cursor = cursor;
         this.listener = listener;
         this.state = initial;
+        this.failFast = new FailFast(engine.options(), engine.timer(), this, listener, this::failNow);
     }
 
     @Override
@@ -174,19 +171,7 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
             return;
         }
         moveTo(RunState.PENDING, null);
-        Optional<PodCondition> unschedulable = PodReading.unschedulable(pod);
-        Optional<ContainerStateWaiting> waiting = PodReading.waiting(pod, RunLabels.MAIN_CONTAINER);
-        if (unschedulable.isPresent()) {
-            failFast("Unschedulable", unschedulable.get().getMessage(), engine.options().unschedulableGrace());
-        } else if (waiting.isPresent() && PodReading.IMAGE_INVALID.contains(waiting.get().getReason())) {
-            failFast(waiting.get().getReason(), waiting.get().getMessage(), Duration.ZERO);
-        } else if (waiting.isPresent() && PodReading.IMAGE_PULL_FAILURES.contains(waiting.get().getReason())) {
-            failFast(waiting.get().getReason(), waiting.get().getMessage(), engine.options().imagePullGrace());
-        } else if (waiting.isPresent() && PodReading.CONFIG_FAILURES.contains(waiting.get().getReason())) {
-            failFast(waiting.get().getReason(), waiting.get().getMessage(), engine.options().configErrorGrace());
-        } else {
-            cancelFailFast();
-        }
+        failFast.judge(pod);
     }
 
     /** The engine closes: stop following and counting down, report nothing, touch nothing. */
@@ -328,46 +313,17 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
         complete(result, engine.options().deleteWhenDone() || !result.succeeded());
     }
 
-    private void failFast(String reason, String message, Duration grace) {
-        if (failFast != null && family(reason).equals(family(failFastReason))) {
-            // already counting down: ErrImagePull and ImagePullBackOff alternate while the
-            // kubelet retries, and must not restart the grace period each time
-            return;
-        }
-        cancelFailFast();
-        String text = reason + (message == null || message.isBlank() ? "" : ": " + message);
-        if (grace.isZero() || grace.isNegative()) {
-            failNow(reason, text);
-            return;
-        }
-        listener.onEvent("Pod " + podName + " cannot start (" + text + "); failing in " + grace.toSeconds()
-                + "s unless it recovers");
-        failFastReason = reason;
-        failFast = engine.timer().schedule(() -> {
-            synchronized (JobRun.this) {
-                if (failFastReason != null && family(reason).equals(family(failFastReason)) && !finishing) {
-                    failNow(reason, text);
-                }
-            }
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static String family(String reason) {
-        return reason != null && PodReading.IMAGE_PULL_FAILURES.contains(reason) ? "image-pull" : String.valueOf(reason);
-    }
-
     private void failNow(String reason, String text) {
+        if (finishing) {
+            return;
+        }
         finishing = true;
         closeFollow();
         complete(RunOutcome.error(reason, "the pod could not start: " + text), true);
     }
 
     private void cancelFailFast() {
-        if (failFast != null) {
-            failFast.cancel(false);
-            failFast = null;
-        }
-        failFastReason = null;
+        failFast.cancel();
     }
 
     private void moveTo(RunState next, String detail) {

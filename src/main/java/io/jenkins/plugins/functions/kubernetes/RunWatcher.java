@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,9 +16,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells waiting runs what happens to their Jobs and Pods.
+ * Tells waiting runs what happens to their Jobs, Deployments and Pods.
  *
- * <p>One Job informer and one Pod informer per namespace, selecting every object this plugin
+ * <p>One Job, one Deployment and one Pod informer per namespace, selecting every object this plugin
  * manages ({@link RunLabels#MANAGED_SELECTOR}), are shared by all runs in that namespace: a
  * thousand concurrent runs cost two watches, not a thousand, and no thread each. Events are
  * dispatched to the run named by the object's {@link RunLabels#RUN_ID} label. fabric8's informers
@@ -30,9 +31,13 @@ public final class RunWatcher implements AutoCloseable {
 
     /** What a run wants to hear. Called on the informer's thread: keep it short, never block. */
     public interface Observer {
-        void onJob(Job job, boolean deleted);
+        default void onJob(Job job, boolean deleted) {
+        }
 
         void onPod(Pod pod, boolean deleted);
+
+        default void onDeployment(Deployment deployment, boolean deleted) {
+        }
     }
 
     private final KubernetesClient client;
@@ -50,9 +55,19 @@ public final class RunWatcher implements AutoCloseable {
      * @return completes when the namespace's informers have synced
      */
     public CompletableFuture<Void> register(String namespace, String runId, Observer observer) {
+        return register(namespace, runId, observer, false);
+    }
+
+    /**
+     * As {@link #register(String, String, Observer)}; with {@code deployments} the namespace's
+     * Deployments are watched too. That informer starts with the first service run in the
+     * namespace, so installations that only run jobs need no permission on Deployments.
+     */
+    public CompletableFuture<Void> register(String namespace, String runId, Observer observer, boolean deployments) {
         observers.put(runId, observer);
         Namespace ns = namespaces.computeIfAbsent(namespace, Namespace::new);
-        return ns.synced.thenRun(() -> ns.replay(runId, observer));
+        CompletableFuture<Void> synced = deployments ? ns.synced.thenCompose(v -> ns.deploymentsSynced()) : ns.synced;
+        return synced.thenRun(() -> ns.replay(runId, observer));
     }
 
     /** Drops a namespace's informers (they failed to start), so the next run tries again. */
@@ -105,6 +120,8 @@ public final class RunWatcher implements AutoCloseable {
                 observer.onJob(job, deleted);
             } else if (object instanceof Pod pod) {
                 observer.onPod(pod, deleted);
+            } else if (object instanceof Deployment deployment) {
+                observer.onDeployment(deployment, deleted);
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "run " + runId + " failed to handle an event", e);
@@ -114,10 +131,14 @@ public final class RunWatcher implements AutoCloseable {
     private final class Namespace {
         private final SharedIndexInformer<Job> jobs;
         private final SharedIndexInformer<Pod> pods;
+        private final String name;
+        private SharedIndexInformer<Deployment> deployments;
+        private CompletableFuture<Void> deploymentsSynced;
         private final CompletableFuture<Void> synced;
 
         Namespace(String name) {
             Handler<Job> jobHandler = new Handler<>();
+            this.name = name;
             Handler<Pod> podHandler = new Handler<>();
             // resync 0: the cache is never replayed wholesale; updates come from the watch.
             jobs = client.batch().v1().jobs().inNamespace(name)
@@ -128,8 +149,18 @@ public final class RunWatcher implements AutoCloseable {
                     .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER).runnableInformer(0);
             pods.addIndexers(Map.of(BY_RUN, RunWatcher::runIdIndex));
             pods.addEventHandler(podHandler);
-            synced = CompletableFuture.allOf(
-                    jobs.start().toCompletableFuture(), pods.start().toCompletableFuture());
+            synced = CompletableFuture.allOf(jobs.start().toCompletableFuture(), pods.start().toCompletableFuture());
+        }
+
+        synchronized CompletableFuture<Void> deploymentsSynced() {
+            if (deployments == null) {
+                deployments = client.apps().deployments().inNamespace(name)
+                        .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER).runnableInformer(0);
+                deployments.addIndexers(Map.of(BY_RUN, RunWatcher::runIdIndex));
+                deployments.addEventHandler(new Handler<>());
+                deploymentsSynced = deployments.start().toCompletableFuture();
+            }
+            return deploymentsSynced;
         }
 
         void replay(String runId, Observer observer) {
@@ -139,11 +170,23 @@ public final class RunWatcher implements AutoCloseable {
             for (Pod pod : pods.getIndexer().byIndex(BY_RUN, runId)) {
                 observer.onPod(pod, false);
             }
+            SharedIndexInformer<Deployment> d;
+            synchronized (this) {
+                d = deployments;
+            }
+            if (d != null) {
+                for (Deployment deployment : d.getIndexer().byIndex(BY_RUN, runId)) {
+                    observer.onDeployment(deployment, false);
+                }
+            }
         }
 
-        void close() {
+        synchronized void close() {
             jobs.close();
             pods.close();
+            if (deployments != null) {
+                deployments.close();
+            }
         }
     }
 

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a run ended. Immutable.
+ * How a run ended, or, for a service, how its start ended: a service that became available
+ * leaves its start with state RUNNING (the run goes on in the cluster until it is stopped).
+ * Immutable.
  *
- * @param state      COMPLETED, ERROR or STOPPED
+ * @param state      COMPLETED, ERROR or STOPPED; RUNNING for a service that is up
  * @param exitCode   the container's exit code, null when it never ran or it is not a job
  * @param reason     a short machine-readable reason: {@code Completed}, {@code Error},
  *                   {@code OOMKilled}, {@code DeadlineExceeded}, {@code ImagePullBackOff},
@@ -30,14 +32,15 @@ public record RunOutcome(
 
     public RunOutcome {
         Objects.requireNonNull(state, "state");
-        if (!state.isTerminal()) {
-            throw new IllegalArgumentException("an outcome is a terminal state, not " + state);
+        if (!state.isTerminal() && state != RunState.RUNNING) {
+            throw new IllegalArgumentException("an outcome is a terminal state or RUNNING, not " + state);
         }
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs == null ? Map.of() : outputs));
     }
 
+    /** A job that completed, or a service that is up. */
     public boolean succeeded() {
-        return state == RunState.COMPLETED;
+        return state == RunState.COMPLETED || state == RunState.RUNNING;
     }
 
     /** An outcome for a run that failed before or outside its container (API error, bad spec). */
