@@ -6,10 +6,11 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.RunLabels;
 import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class FunctionEngine implements AutoCloseable {
     private final LogFollower logs;
     private final ExecutorService requests;
     private final ScheduledExecutorService timer;
-    private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
+    private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this.client = Objects.requireNonNull(client, "client");
@@ -69,64 +70,88 @@ public final class FunctionEngine implements AutoCloseable {
 
     /**
      * Starts a run: returns at once; the objects are created on the engine's threads and the
-     * listener hears the rest. Only {@code job} plans are executed so far.
+     * listener hears the rest. A {@code job} or {@code build} run ends when its container ends; a
+     * {@code serve} or {@code deploy} run's start ends when its rollout is available (outcome
+     * state RUNNING), and the service goes on in the cluster until it is stopped.
      */
     public RunHandle start(Plan plan, RunListener listener) {
-        if (plan.action() != ActionKind.JOB) {
-            throw new IllegalArgumentException("this engine executes job plans; got " + plan.action());
-        }
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());
-        JobRun run = new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
+        ActiveRun run = isService(ref) ? new ServiceRun(this, ref, listener, readyTimeout(plan),
+                ServiceRun.urlOf(plan.objects(), plan.namespace()), RunState.BUILT)
+                : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
         requests.execute(() -> create(plan, run));
         return run;
     }
 
+    /** How long a service may take to become available: the run's timeout, else ten minutes. */
+    private static Duration readyTimeout(Plan plan) {
+        Duration timeout = plan.request().timeout();
+        return timeout == null || timeout.isZero() || timeout.isNegative() ? DEFAULT_READY_TIMEOUT : timeout;
+    }
+
+    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(10);
+
+    private static boolean isService(RunRef ref) {
+        return "Deployment".equals(ref.kind());
+    }
+
     /**
      * Re-attaches to a run started before a controller restart: its state is replayed from the
-     * informers' cache, its log resumes after {@code cursor}. A run whose Job no longer exists
-     * ends as an error ({@code Lost}).
+     * informers' cache, a job's log resumes after {@code cursor}, a service is waited for again.
+     * A run whose workload no longer exists ends as an error ({@code Lost}).
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
-        JobRun existing = runs.get(ref.runId());
+        ActiveRun existing = runs.get(ref.runId());
         if (existing != null) {
             return existing;
         }
-        JobRun run = new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
+        ActiveRun run = isService(ref)
+                ? new ServiceRun(this, ref, listener, DEFAULT_READY_TIMEOUT, null, RunState.READY)
+                : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
-        run.created(true);
+        run.resumed();
         watch(ref, run).thenRunAsync(() -> {
-            // The informer's first list has been replayed: if the Job was not in it, ask once.
-            if (client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
+            // The informers' first lists have been replayed: if the workload was not in them, ask once.
+            if (workload(ref).get() == null) {
                 run.lostIfUnseen();
             }
         }, requests);
         return run;
     }
 
+    /** The workload's resource, by kind. */
+    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> workload(RunRef ref) {
+        if (isService(ref)) {
+            return client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name());
+        }
+        return client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name());
+    }
+
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
-    private CompletableFuture<Void> watch(RunRef ref, JobRun run) {
-        CompletableFuture<Void> synced = watcher.register(ref.namespace(), ref.runId(), run);
+    private CompletableFuture<Void> watch(RunRef ref, ActiveRun run) {
+        CompletableFuture<Void> synced = watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
         synced.exceptionally(error -> {
             watcher.forgetNamespace(ref.namespace());
-            run.watchFailed("cannot watch Jobs and Pods in namespace '" + ref.namespace() + "': " + describe(
+            run.watchFailed("cannot watch " + (isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
+                    + " in namespace '" + ref.namespace() + "': " + describe(
                     error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                             ? error.getCause() : error)
-                    + ". The plugin's service account needs get, list and watch on jobs and pods there"
+                    + ". The plugin's service account needs get, list and watch on them there"
                     + " (see docs/configuration.md)");
             return null;
         });
         return synced;
     }
 
-    private void create(Plan plan, JobRun run) {
+    private void create(Plan plan, ActiveRun run) {
         List<HasMetadata> done = new ArrayList<>();
+        boolean existed = false;
         try {
             HasMetadata workload = plan.workload();
-            boolean adopted = false;
             HasMetadata createdWorkload;
             try {
                 createdWorkload = client.resource(workload).inNamespace(plan.namespace()).create();
@@ -134,11 +159,19 @@ public final class FunctionEngine implements AutoCloseable {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                     throw e;
                 }
-                // Same deterministic name: a repeated start of the same run. Take it over.
-                createdWorkload = client.resource(workload).inNamespace(plan.namespace()).get();
-                adopted = true;
+                existed = true;
+                if (isService(run.ref())) {
+                    // A service of that name is running: this run is its new version. Replacing
+                    // the Deployment rolls its pods forward; the old ones go when the new are ready.
+                    createdWorkload = client.resource(workload).inNamespace(plan.namespace()).update();
+                } else {
+                    // Same deterministic name: a repeated start of the same run. Take it over.
+                    createdWorkload = client.resource(workload).inNamespace(plan.namespace()).get();
+                }
             }
-            done.add(createdWorkload);
+            if (!existed) {
+                done.add(createdWorkload);
+            }
             OwnerReference owner = new OwnerReferenceBuilder()
                     .withApiVersion(createdWorkload.getApiVersion()).withKind(createdWorkload.getKind())
                     .withName(createdWorkload.getMetadata().getName()).withUid(createdWorkload.getMetadata().getUid())
@@ -151,7 +184,7 @@ public final class FunctionEngine implements AutoCloseable {
                 object.getMetadata().setOwnerReferences(List.of(owner));
                 done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
             }
-            run.created(adopted);
+            run.created(existed);
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
             for (HasMetadata object : done) {
@@ -171,8 +204,7 @@ public final class FunctionEngine implements AutoCloseable {
     CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
         return CompletableFuture.runAsync(() -> {
             try {
-                client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                workload(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
                 listener.onEvent("Deleted " + ref);
             } catch (RuntimeException e) {
                 listener.onEvent("Could not delete " + ref + " (its ttlSecondsAfterFinished removes it later): "
@@ -186,7 +218,7 @@ public final class FunctionEngine implements AutoCloseable {
      * the run was re-attached): deletes its workload.
      */
     public CompletableFuture<Void> stop(RunRef ref, RunListener listener) {
-        JobRun run = runs.get(ref.runId());
+        ActiveRun run = runs.get(ref.runId());
         if (run != null) {
             run.stop("Aborted");
             return run.outcome().thenApply(o -> null);
@@ -194,7 +226,35 @@ public final class FunctionEngine implements AutoCloseable {
         return deleteWorkload(ref, listener);
     }
 
-    void forget(JobRun run) {
+    /**
+     * Stops a served or deployed function: deletes its Deployment (its Service, ConfigMaps and
+     * Secrets go with it, being owned by it) and ends a start of it still under way. Harmless
+     * when nothing of that name is running.
+     *
+     * @return what was stopped, so the caller can mark the runs that started it
+     */
+    public CompletableFuture<List<StoppedService>> stopService(String namespace, String functionName) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<StoppedService> stopped = new ArrayList<>();
+            for (var deployment : client.apps().deployments().inNamespace(namespace)
+                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
+                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
+                Map<String, String> labels = deployment.getMetadata().getLabels();
+                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
+                ActiveRun starting = runId == null ? null : runs.get(runId);
+                if (starting != null) {
+                    starting.stop("stopped by stopFunction");
+                }
+                client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                stopped.add(new StoppedService(namespace, deployment.getMetadata().getName(), runId,
+                        deployment.getMetadata().getAnnotations()));
+            }
+            return stopped;
+        }, requests);
+    }
+
+    void forget(ActiveRun run) {
         runs.remove(run.ref().runId(), run);
         watcher.unregister(run.ref().runId());
     }
@@ -226,7 +286,7 @@ public final class FunctionEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        runs.values().forEach(JobRun::detach);
+        runs.values().forEach(ActiveRun::detach);
         runs.clear();
         watcher.close();
         requests.shutdownNow();

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * container's log, judges the end (exit code, reason, deadline, fail-fast conditions) and cleans
  * up. It holds no thread: every method reacts to an event and returns.
  */
-final class JobRun implements RunWatcher.Observer, RunHandle {
+final class JobRun implements ActiveRun {
 
     private final FunctionEngine engine;
     private final RunRef ref;
@@ -67,7 +67,8 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     // ---- creation (engine thread) ----
 
     /** The Job was accepted by the API server (or existed already: a resumed or repeated create). */
-    synchronized void created(boolean adopted) {
+    @Override
+    public synchronized void created(boolean adopted) {
         created = true;
         listener.onEvent((adopted ? "Found existing " : "Created ") + ref);
         moveTo(RunState.READY, null);
@@ -77,7 +78,13 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     }
 
     /** The Job could not be created: nothing of the run exists. */
-    synchronized void createFailed(String reason, String message) {
+    @Override
+    public void resumed() {
+        created(true);
+    }
+
+    @Override
+    public synchronized void createFailed(String reason, String message) {
         if (finishing) {
             return;
         }
@@ -91,7 +98,8 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
      * may not list or watch them). Without a watch the run would never hear of its end, so it
      * ends now and its Job, if created, is deleted.
      */
-    synchronized void watchFailed(String message) {
+    @Override
+    public synchronized void watchFailed(String message) {
         if (finishing) {
             return;
         }
@@ -101,7 +109,8 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     }
 
     /** A resumed run whose Job is gone (deleted while the controller was down). */
-    synchronized void lostIfUnseen() {
+    @Override
+    public synchronized void lostIfUnseen() {
         if (!sawJob && !finishing) {
             finishing = true;
             complete(RunOutcome.error("Lost", ref + " no longer exists: it was deleted while Jenkins was not"
@@ -175,7 +184,8 @@ final class JobRun implements RunWatcher.Observer, RunHandle {
     }
 
     /** The engine closes: stop following and counting down, report nothing, touch nothing. */
-    synchronized void detach() {
+    @Override
+    public synchronized void detach() {
         finishing = true;
         cancelFailFast();
         closeFollow();

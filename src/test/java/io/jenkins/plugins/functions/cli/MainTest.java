@@ -87,11 +87,11 @@ class MainTest {
 
     @Test
     void aRuntimeRefusalNamesTheFileToo() throws IOException {
-        Path file = write("bad.yaml", "name: hello\nruntime: container\nimage: busybox\nreplicas: 2\n");
+        Path file = write("bad.yaml", "name: hello\nruntime: container\nimage: busybox\nretries: 2\n");
         Result r = run("render", file.toString());
 
         assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
-        assertThat(r.err).startsWith(file + ": field 'replicas': value '2' is not allowed: unknown field;");
+        assertThat(r.err).startsWith(file + ": field 'retries': value '2' is not allowed: unknown field;");
     }
 
     @Test
@@ -104,10 +104,10 @@ class MainTest {
 
     @Test
     void anUnsupportedActionIsASpecError() {
-        Result r = run("render", HELLO, "--action", "serve");
+        Result r = run("render", HELLO, "--action", "build");
 
         assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
-        assertThat(r.err).contains("field 'action': value 'serve' is not allowed: runtime 'container' supports job");
+        assertThat(r.err).contains("field 'action': value 'build' is not allowed: runtime 'container' supports deploy, job, serve");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -73,7 +73,9 @@ class ClusterSimulatorLogsTest {
         assertThat(lines).extracting(l -> l.substring(l.indexOf(' ') + 1)).containsExactly("tick 1", "tick 2", "tick 3", "tick 4");
         List<Instant> times = lines.stream().map(l -> Instant.parse(l.substring(0, l.indexOf(' ')))).toList();
         for (int i = 1; i < times.size(); i++) {
-            assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+            // 400 ms apart as scheduled; a busy machine may write one line late, shortening the gap
+            // to the next, so only require that they are spread out and in order.
+            assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
         }
 
         // sinceTime: lines at or after it; a real API server passes it on with whole seconds only.

@@ -39,8 +39,9 @@ public final class ContainerFunctionParser {
     public static final String SERVICE_ACCOUNT = "serviceAccount";
 
     /** The fields of a container function, in the order messages list them. */
-    public static final List<String> FIELDS = Stream.concat(CommonFields.ALL.stream(),
-            Stream.of(IMAGE, COMMAND, ARGS, ENV, WORKING_DIR, IMAGE_PULL_POLICY, RESOURCES, SERVICE_ACCOUNT))
+    public static final List<String> FIELDS = Stream.concat(Stream.concat(CommonFields.ALL.stream(),
+            Stream.of(IMAGE, COMMAND, ARGS, ENV, WORKING_DIR, IMAGE_PULL_POLICY, RESOURCES, SERVICE_ACCOUNT)),
+            ServiceSettingsParser.FIELDS.stream())
             .toList();
 
     /** Names the engine sets in every function's environment. */

@@ -2,6 +2,17 @@ package io.jenkins.plugins.functions.runtime.impl;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +28,7 @@ import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.Resources;
+import io.jenkins.plugins.functions.model.ServiceSettings;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunArguments;
@@ -62,7 +74,8 @@ public final class ContainerRuntime implements FunctionRuntime {
     public static final String ENV_RUN_ID = "FUNCTION_RUN_ID";
     public static final String ENV_PARAMETERS = "FUNCTION_PARAMETERS";
 
-    private static final Set<ActionKind> ACTIONS = Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB));
+    private static final Set<ActionKind> ACTIONS =
+            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY));
     private static final String WHAT = "a '" + KIND + "' function";
 
     private final String gpuResource;
@@ -99,7 +112,7 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return read(function).toSpec(KIND);
+        return ServiceSettingsParser.canonical(read(function).toSpec(KIND), function);
     }
 
     @Override
@@ -108,6 +121,10 @@ public final class ContainerRuntime implements FunctionRuntime {
         switch (request.action()) {
             case JOB:
                 return jobPlan(function, request);
+            case SERVE:
+                return servicePlan(function, request, true);
+            case DEPLOY:
+                return servicePlan(function, request, false);
             default:
                 throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
                         + ACTIONS.stream().map(ActionKind::id).collect(Collectors.joining(", ")));
@@ -141,10 +158,90 @@ public final class ContainerRuntime implements FunctionRuntime {
                     .withParallelism(1)
                     .withActiveDeadlineSeconds(timeout)
                     .withTtlSecondsAfterFinished(JOB_TTL_SECONDS)
-                    .withTemplate(podTemplate(function, request, labels, "Never"))
+                    .withTemplate(podTemplate(function, request, labels, "Never", null))
                 .endSpec()
                 .build();
         return new Plan(request, List.<HasMetadata>of(job), job);
+    }
+
+    // ---- serve and deploy ---------------------------------------------------------------------
+
+    /**
+     * A Deployment named after the function (serving it again updates it in place, which rolls
+     * its pods forward) and, for {@code serve}, a Service of the same name in front of it. The
+     * selector names only the function and the action: it cannot change once the Deployment
+     * exists, and must not pick a job's pods of the same function.
+     */
+    private Plan servicePlan(ContainerFunction function, RunRequest request, boolean withService) throws SpecException {
+        ServiceSettings settings = ServiceSettingsParser.parse(request.function());
+        String name = function.name();
+        if (withService) {
+            ServiceSettingsParser.checkServiceName(name);
+            if (settings.ports().isEmpty()) {
+                throw new SpecException(ServiceSettingsParser.PORTS, null,
+                        "a served function needs at least one port, such as ports: [8080]");
+            }
+        }
+        Map<String, String> labels = labels(function, request);
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put(RunLabels.MANAGED_BY, RunLabels.MANAGER);
+        selector.put(RunLabels.FUNCTION, RunLabels.labelValue(name));
+        selector.put(RunLabels.ACTION, request.action().id());
+        Deployment deployment = new DeploymentBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(request.namespace())
+                    .withLabels(labels)
+                    .withAnnotations(new LinkedHashMap<>(request.annotations()))
+                .endMetadata()
+                .withNewSpec()
+                    .withReplicas(settings.replicas())
+                    .withNewSelector().withMatchLabels(selector).endSelector()
+                    .withTemplate(podTemplate(function, request, labels, "Always", settings))
+                .endSpec()
+                .build();
+        if (!withService) {
+            return new Plan(request, List.<HasMetadata>of(deployment), deployment);
+        }
+        List<ServicePort> ports = new ArrayList<>();
+        for (ServiceSettings.Port p : settings.ports()) {
+            ports.add(new ServicePortBuilder().withName(p.name()).withPort(p.port())
+                    .withTargetPort(new IntOrString(p.name())).withProtocol("TCP").build());
+        }
+        Service service = new ServiceBuilder()
+                .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(request.namespace())
+                    .withLabels(labels)
+                    .withAnnotations(new LinkedHashMap<>(request.annotations()))
+                .endMetadata()
+                .withNewSpec()
+                    .withType(settings.serviceType())
+                    .withSelector(selector)
+                    .withPorts(ports)
+                .endSpec()
+                .build();
+        return new Plan(request, List.<HasMetadata>of(deployment, service), deployment);
+    }
+
+    /** The readiness probe: the function's, else a TCP check of its first port, else none. */
+    private static Probe readiness(ServiceSettings settings) {
+        ServiceSettings.Probe p = settings.readinessProbe();
+        if (p == null) {
+            if (settings.ports().isEmpty()) {
+                return null;
+            }
+            return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(settings.ports().get(0).port()))
+                    .endTcpSocket().withPeriodSeconds(5).build();
+        }
+        ProbeBuilder probe = new ProbeBuilder().withInitialDelaySeconds(p.initialDelaySeconds())
+                .withPeriodSeconds(p.periodSeconds()).withFailureThreshold(p.failureThreshold());
+        if (p.path() != null) {
+            probe.withNewHttpGet().withPath(p.path()).withPort(new IntOrString(p.port())).endHttpGet();
+        } else {
+            probe.withNewTcpSocket().withPort(new IntOrString(p.port())).endTcpSocket();
+        }
+        return probe.build();
     }
 
     // ---- pieces shared by the actions ---------------------------------------------------------
@@ -157,10 +254,20 @@ public final class ContainerRuntime implements FunctionRuntime {
     }
 
     private PodTemplateSpec podTemplate(ContainerFunction function, RunRequest request, Map<String, String> labels,
-            String restartPolicy) throws SpecException {
+            String restartPolicy, ServiceSettings settings) throws SpecException {
+        Container main = container(function, request);
+        if (settings != null) {
+            List<ContainerPort> ports = new ArrayList<>();
+            for (ServiceSettings.Port p : settings.ports()) {
+                ports.add(new ContainerPortBuilder().withName(p.name()).withContainerPort(p.port())
+                        .withProtocol("TCP").build());
+            }
+            main.setPorts(ports);
+            main.setReadinessProbe(readiness(settings));
+        }
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withRestartPolicy(restartPolicy)
-                .withContainers(container(function, request));
+                .withContainers(main);
         if (function.serviceAccount() != null) {
             pod.withServiceAccountName(function.serviceAccount());
         } else {

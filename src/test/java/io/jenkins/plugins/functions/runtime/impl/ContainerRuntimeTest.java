@@ -48,9 +48,9 @@ class ContainerRuntimeTest {
     private final ContainerRuntime runtime = new ContainerRuntime();
 
     @Test
-    void isTheContainerKindAndRunsJobs() {
+    void isTheContainerKindAndRunsJobsServicesAndDeployments() {
         assertThat(runtime.kind()).isEqualTo("container");
-        assertThat(runtime.actions()).containsExactly(ActionKind.JOB);
+        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY);
         assertThat(runtime.gpuResource()).isEqualTo("nvidia.com/gpu");
     }
 

@@ -1,0 +1,23 @@
+package io.jenkins.plugins.functions.kubernetes;
+
+/** A run the engine follows: a job until it ends, a service until it is up. */
+interface ActiveRun extends RunWatcher.Observer, RunHandle {
+
+    /** The workload was accepted; {@code existed}: it was there already (adopted or updated). */
+    void created(boolean existed);
+
+    /** The workload could not be created: nothing of the run exists. */
+    void createFailed(String reason, String message);
+
+    /** The namespace cannot be watched: the run cannot hear of its end. */
+    void watchFailed(String message);
+
+    /** The run is re-attached after a controller restart: its workload exists. */
+    void resumed();
+
+    /** A resumed run whose workload was not found. */
+    void lostIfUnseen();
+
+    /** The engine closes: stop following, report nothing, leave the cluster as it is. */
+    void detach();
+}

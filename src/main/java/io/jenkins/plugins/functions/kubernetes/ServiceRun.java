@@ -1,0 +1,345 @@
+package io.jenkins.plugins.functions.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.RunLabels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The start of one {@code serve} or {@code deploy} run: follows its Deployment's rollout through
+ * the shared {@link RunWatcher} until it is available, and its pods for the reasons a rollout
+ * never gets there (a crash loop, an image that cannot be pulled, no node). While the first pod
+ * starts, its log is copied, so a service that fails to come up shows why in the build log.
+ *
+ * <p>When the rollout is available the start ends with state RUNNING and the engine stops
+ * following the run: the service outlives the build until it is stopped. If the rollout fails, a
+ * Deployment this run created is deleted; one it updated (a new version of a running service) is
+ * left as Kubernetes leaves it, still serving from its previous ReplicaSet.
+ */
+final class ServiceRun implements ActiveRun {
+
+    /** Restarts after which a crash-looping container is judged broken, not slow. */
+    static final int CRASH_LOOP_RESTARTS = 3;
+
+    private final FunctionEngine engine;
+    private final RunRef ref;
+    private final RunListener listener;
+    private final Duration readyTimeout;
+    private final String url;
+    private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+    private final FailFast failFast;
+
+    private RunState state;
+    private volatile LogCursor cursor = LogCursor.START;
+    private LogFollower.Follow follow;
+    private String followedPod;
+    private boolean created;
+    private boolean existedBefore;
+    private boolean stopRequested;
+    private String stopReason;
+    private boolean finishing;
+    private ScheduledFuture<?> readyTimer;
+    private Deployment last;
+
+    ServiceRun(FunctionEngine engine, RunRef ref, RunListener listener, Duration readyTimeout, String url,
+               RunState initial) {
+        this.engine = engine;
+        this.ref = ref;
+        this.listener = listener;
+        this.readyTimeout = readyTimeout;
+        this.url = url;
+        this.state = initial;
+        this.failFast = new FailFast(engine.options(), engine.timer(), this, listener, this::failPods);
+    }
+
+    /** The in-cluster URL of the plan's Service ({@code http://name.namespace.svc:port}), or null. */
+    static String urlOf(List<HasMetadata> objects, String namespace) {
+        for (HasMetadata object : objects) {
+            if (object instanceof Service service && service.getSpec() != null && service.getSpec().getPorts() != null
+                    && !service.getSpec().getPorts().isEmpty()) {
+                ServicePort port = service.getSpec().getPorts().get(0);
+                return "http://" + service.getMetadata().getName() + "." + namespace + ".svc:" + port.getPort();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public RunRef ref() {
+        return ref;
+    }
+
+    @Override
+    public CompletableFuture<RunOutcome> outcome() {
+        return outcome;
+    }
+
+    @Override
+    public LogCursor cursor() {
+        return cursor;
+    }
+
+    // ---- creation ----
+
+    /** The Deployment was created, or updated in place (a new version of a running service). */
+    @Override
+    public synchronized void created(boolean updated) {
+        created = true;
+        existedBefore = updated;
+        listener.onEvent((updated ? "Updated " : "Created ") + ref + (updated ? ": rolling forward" : ""));
+        moveTo(RunState.READY);
+        if (stopRequested) {
+            stopNow();
+            return;
+        }
+        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Re-attached after a restart: whether this run created the Deployment is not known any
+     * more, so a failure leaves it in place rather than deleting what may be serving.
+     */
+    @Override
+    public synchronized void resumed() {
+        created = true;
+        existedBefore = true;
+        listener.onEvent("Waiting again for the rollout of " + ref);
+        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void createFailed(String reason, String message) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        complete(stopRequested ? RunOutcome.stopped("Aborted", stopReason) : RunOutcome.error(reason, message), false);
+    }
+
+    @Override
+    public synchronized void watchFailed(String message) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        complete(RunOutcome.error("WatchFailed", message), !existedBefore);
+    }
+
+    @Override
+    public synchronized void lostIfUnseen() {
+        if (last == null && !finishing) {
+            finishing = true;
+            complete(RunOutcome.error("Lost", ref + " no longer exists"), false);
+        }
+    }
+
+    // ---- events ----
+
+    @Override
+    public synchronized void onDeployment(Deployment deployment, boolean deleted) {
+        if (finishing) {
+            return;
+        }
+        last = deployment;
+        if (deleted) {
+            finishing = true;
+            complete(RunOutcome.error("Deleted", ref + " was deleted before it became available"), false);
+            return;
+        }
+        Optional<DeploymentCondition> stalled = condition(deployment, "Progressing")
+                .filter(c -> "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason()));
+        if (stalled.isPresent()) {
+            fail("ProgressDeadlineExceeded", "the rollout made no progress: " + stalled.get().getMessage());
+        } else if (available(deployment)) {
+            ready(deployment);
+        }
+    }
+
+    @Override
+    public synchronized void onPod(Pod pod, boolean deleted) {
+        if (finishing || deleted || pod.getStatus() == null) {
+            return;
+        }
+        Optional<ContainerStatus> main = PodReading.container(pod, RunLabels.MAIN_CONTAINER);
+        boolean running = PodReading.running(pod, RunLabels.MAIN_CONTAINER);
+        String waiting = main.map(ContainerStatus::getState).map(s -> s.getWaiting())
+                .map(w -> w.getReason()).orElse(null);
+        int restarts = main.map(ContainerStatus::getRestartCount).orElse(0);
+        if ("CrashLoopBackOff".equals(waiting) && restarts >= CRASH_LOOP_RESTARTS) {
+            ContainerStateTerminated lastEnd = main.map(ContainerStatus::getLastState).map(s -> s.getTerminated())
+                    .orElse(null);
+            fail("CrashLoopBackOff", "the container keeps exiting (" + restarts + " restarts"
+                    + (lastEnd == null ? "" : ", last exit code " + lastEnd.getExitCode()
+                    + (lastEnd.getReason() == null ? "" : " " + lastEnd.getReason())) + ")");
+            return;
+        }
+        if (running || "CrashLoopBackOff".equals(waiting)) {
+            failFast.cancel();
+            moveTo(RunState.RUNNING);
+            if (followedPod == null && running) {
+                // The first pod's log, until the rollout is available: why a service does not
+                // come up is usually in there.
+                followedPod = pod.getMetadata().getName();
+                LogFollower.Follow f = engine.logs().follow(ref.namespace(), followedPod, RunLabels.MAIN_CONTAINER,
+                        cursor, true, line -> {
+                            listener.onLog(line);
+                            cursor = cursor.advance(line.time());
+                        });
+                follow = f;
+            }
+            return;
+        }
+        moveTo(RunState.PENDING);
+        failFast.judge(pod);
+    }
+
+    // ---- the end of the start ----
+
+    private void ready(Deployment deployment) {
+        finishing = true;
+        cancelTimers();
+        closeFollow();
+        DeploymentStatus status = deployment.getStatus();
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        if (url != null) {
+            outputs.put("url", url);
+        }
+        outputs.put("deployment", ref.name());
+        outputs.put("namespace", ref.namespace());
+        outputs.put("replicas", status.getReplicas() == null ? 0 : status.getReplicas());
+        outputs.put("readyReplicas", status.getReadyReplicas() == null ? 0 : status.getReadyReplicas());
+        listener.onEvent(ref + " is available" + (url == null ? "" : " at " + url));
+        RunOutcome result = new RunOutcome(RunState.RUNNING, null, "Available",
+                "the service is available" + (url == null ? "" : " at " + url), outputs, Instant.now(), null);
+        engine.forget(this);
+        listener.onComplete(result);
+        outcome.complete(result);
+    }
+
+    private void failPods(String reason, String text) {
+        fail(reason, "the pods could not start: " + text);
+    }
+
+    private void fail(String reason, String message) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        cancelTimers();
+        closeFollow();
+        String suffix = existedBefore ? "; the Deployment is left as it was: its previous pods keep serving" : "";
+        complete(RunOutcome.error(reason, message + suffix), !existedBefore);
+    }
+
+    private synchronized void notReadyInTime() {
+        if (!finishing) {
+            fail("NotReady", "not available after " + readyTimeout.toSeconds() + "s");
+        }
+    }
+
+    @Override
+    public synchronized void stop(String reason) {
+        if (finishing) {
+            return;
+        }
+        stopRequested = true;
+        stopReason = reason == null ? "Aborted" : reason;
+        if (created) {
+            stopNow();
+        }
+    }
+
+    private void stopNow() {
+        finishing = true;
+        cancelTimers();
+        closeFollow();
+        listener.onEvent("Stopping " + ref + ": " + stopReason);
+        complete(RunOutcome.stopped("Aborted", stopReason), true);
+    }
+
+    @Override
+    public synchronized void detach() {
+        finishing = true;
+        cancelTimers();
+        closeFollow();
+    }
+
+    private void cancelTimers() {
+        failFast.cancel();
+        if (readyTimer != null) {
+            readyTimer.cancel(false);
+        }
+    }
+
+    private void closeFollow() {
+        if (follow != null) {
+            follow.close();
+        }
+    }
+
+    private void moveTo(RunState next) {
+        if (next.compareTo(state) > 0 && !state.isTerminal()) {
+            state = next;
+            listener.onState(next, Instant.now(), null);
+        }
+    }
+
+    private void complete(RunOutcome result, boolean delete) {
+        CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
+                : CompletableFuture.completedFuture(null);
+        cleanup.whenComplete((v, e) -> {
+            engine.forget(this);
+            synchronized (ServiceRun.this) {
+                state = result.state();
+                listener.onState(result.state(), Instant.now(), result.reason());
+            }
+            try {
+                listener.onComplete(result);
+            } finally {
+                outcome.complete(result);
+            }
+        });
+    }
+
+    /** Rolled out: the controller saw this generation, every replica is updated and available, no old pod is left. */
+    static boolean available(Deployment d) {
+        DeploymentStatus status = d.getStatus();
+        if (status == null) {
+            return false;
+        }
+        Long generation = d.getMetadata().getGeneration();
+        Long observed = status.getObservedGeneration();
+        if (generation != null && (observed == null || observed < generation)) {
+            return false;
+        }
+        int desired = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        int updated = status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+        int availableReplicas = status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
+        int total = status.getReplicas() == null ? 0 : status.getReplicas();
+        return updated >= desired && availableReplicas >= desired && total <= updated;
+    }
+
+    private static Optional<DeploymentCondition> condition(Deployment d, String type) {
+        if (d.getStatus() == null || d.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return d.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+}
