@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.jenkins;
 
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
@@ -10,6 +11,7 @@ import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Which engine (cluster connection) a build's runs use. One engine, and so one fabric8 client and
@@ -27,11 +29,24 @@ public final class Clusters {
         private final FunctionEngine engine;
         private final String defaultNamespace;
         private final RuntimeRegistry runtimes;
+        private final Function<String, Run<?, ?>> builds;
 
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
+            this(engine, defaultNamespace, runtimes, Clusters::buildById);
+        }
+
+        /** @param builds finds a build by its id ({@code folder/job#12}), null when it is gone */
+        public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes,
+                      Function<String, Run<?, ?>> builds) {
             this.engine = engine;
             this.defaultNamespace = defaultNamespace;
             this.runtimes = runtimes;
+            this.builds = builds;
+        }
+
+        /** The build of that id, or null when it is gone or cannot be read. */
+        public Run<?, ?> build(String externalizableId) {
+            return externalizableId == null ? null : builds.apply(externalizableId);
         }
 
         public RuntimeRegistry runtimes() {
@@ -59,6 +74,14 @@ public final class Clusters {
     private Clusters() {
     }
 
+    private static Run<?, ?> buildById(String id) {
+        try {
+            return Run.fromExternalizableId(id);
+        } catch (RuntimeException e) {
+            return null; // gone, or not visible to the current authentication
+        }
+    }
+
     public static Target forBuild(Run<?, ?> build) throws IOException {
         return resolver.resolve(build);
     }
@@ -75,6 +98,18 @@ public final class Clusters {
 
     private static Target fromConfiguration(Run<?, ?> build) throws IOException {
         FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
+        KubernetesPluginCloud.Connection cloud = config.cloudConnection();
+        if (cloud != null) {
+            // The kubernetes plugin renews a cloud's client when its configuration changes: a new
+            // client instance gets a new engine; runs on the old one finish there.
+            FunctionEngine engine = ENGINES.computeIfAbsent(
+                    "cloud:" + config.getCloudName() + "@" + System.identityHashCode(cloud.client()),
+                    key -> new FunctionEngine(cloud.client(), EngineOptions.defaults()));
+            String namespace = config.getNamespace() != null ? config.getNamespace()
+                    : cloud.namespace() != null ? cloud.namespace()
+                    : engine.client().getNamespace() != null ? engine.client().getNamespace() : FALLBACK_NAMESPACE;
+            return new Target(engine, namespace, FunctionRuntimeProvider.registry());
+        }
         ClusterSettings settings = config.settingsFor(build);
         FunctionEngine engine = ENGINES.computeIfAbsent(settings.fingerprint(),
                 key -> new FunctionEngine(KubernetesClients.create(settings), EngineOptions.defaults()));

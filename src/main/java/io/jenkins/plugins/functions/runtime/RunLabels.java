@@ -26,6 +26,8 @@ public final class RunLabels {
     /** Annotations: the unshortened Jenkins job name and the build URL. */
     public static final String JENKINS_JOB_ANNOTATION = PREFIX + "jenkins-job";
     public static final String JENKINS_BUILD_URL_ANNOTATION = PREFIX + "jenkins-build-url";
+    /** Annotation: the build's id ({@code folder/job#12}), to find the run of a served function again. */
+    public static final String JENKINS_BUILD_ID_ANNOTATION = PREFIX + "jenkins-build-id";
 
     /** The name of the container that runs the function in every workload's pod. */
     public static final String MAIN_CONTAINER = "function";

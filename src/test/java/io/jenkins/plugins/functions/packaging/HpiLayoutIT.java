@@ -85,7 +85,8 @@ class HpiLayoutIT {
                 "plain-credentials:183.va_de8f1dd5a_2b_",
                 "kubernetes-client-api:6.10.0-240.v57880ce8b_0b_2",
                 "jackson2-api:2.17.0-379.v02de8ec9f64c",
-                "snakeyaml-api:2.2-121.v5a_68b_9300b_d4");
+                "snakeyaml-api:2.2-121.v5a_68b_9300b_d4",
+                "kubernetes:4285.v50ed5f624918;resolution:=optional");
     }
 
     @Test

@@ -23,7 +23,9 @@ import org.kohsuke.stapler.DataBoundSetter;
  * Manage Jenkins » System » Function Runtimes: the cluster runs go to and the default namespace.
  * Configuration-as-code: {@code unclassified: functionRuntimes: serverUrl: ...}.
  *
- * <p>With no server URL and no credential, fabric8's auto-configuration is used: the service
+ * <p>With a cloud name, the cluster of that Kubernetes cloud (kubernetes plugin) is used, with
+ * its credentials and namespace. With no server URL and no credential, fabric8's
+ * auto-configuration is used: the service
  * account of the pod Jenkins runs in, or {@code KUBECONFIG}. The credential is either a secret
  * text (a bearer token for {@link #getServerUrl()}) or a secret file (a kubeconfig).
  */
@@ -31,6 +33,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 @Symbol("functionRuntimes")
 public class FunctionRuntimesConfiguration extends GlobalConfiguration {
 
+    private String cloudName;
     private String serverUrl;
     private String credentialsId;
     private String serverCertificate;
@@ -43,6 +46,22 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
 
     public static FunctionRuntimesConfiguration get() {
         return ExtensionList.lookupSingleton(FunctionRuntimesConfiguration.class);
+    }
+
+    /** A Kubernetes cloud of the kubernetes plugin to take the cluster from, instead of a URL and credential. */
+    public String getCloudName() {
+        return cloudName;
+    }
+
+    @DataBoundSetter
+    public void setCloudName(String cloudName) {
+        this.cloudName = trimToNull(cloudName);
+        save();
+    }
+
+    /** The cloud's client and namespace, when a cloud is configured (null otherwise). */
+    public KubernetesPluginCloud.Connection cloudConnection() throws AbortException {
+        return cloudName == null ? null : KubernetesPluginCloud.connect(cloudName);
     }
 
     public String getServerUrl() {

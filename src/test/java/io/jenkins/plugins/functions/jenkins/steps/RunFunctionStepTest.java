@@ -280,7 +280,7 @@ class RunFunctionStepTest {
     }
 
     private static FakeStepContext contextOf(RunFunctionStep.Execution execution) throws Exception {
-        var field = RunFunctionStep.Execution.class.getDeclaredField("context");
+        var field = FunctionStepExecution.class.getDeclaredField("context");
         field.setAccessible(true);
         return (FakeStepContext) field.get(execution);
     }

@@ -1,0 +1,222 @@
+package io.jenkins.plugins.functions.jenkins.steps;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * What the function steps share: a function from a file in the workspace, from arguments, or
+ * from both (arguments override the file's fields), and the run's own arguments (parameters,
+ * namespace, timeout, failOnError). Each step adds what its action needs.
+ */
+public abstract class FunctionStep extends Step {
+
+    String file;
+    String name;
+    String runtime;
+    String image;
+    List<String> command;
+    List<String> args;
+    Map<String, Object> env;
+    Map<String, Object> resources;
+    String workingDir;
+    String imagePullPolicy;
+    String serviceAccount;
+    String description;
+    Map<String, Object> labels;
+    Map<String, Object> parameters;
+    String namespace;
+    Object timeout;
+    boolean failOnError = true;
+
+    public String getFile() {
+        return file;
+    }
+
+    /** A function file in the workspace, relative to it ({@code functions/hello.yaml}). */
+    @DataBoundSetter
+    public void setFile(String file) {
+        this.file = blankToNull(file);
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    @DataBoundSetter
+    public void setName(String name) {
+        this.name = blankToNull(name);
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    @DataBoundSetter
+    public void setRuntime(String runtime) {
+        this.runtime = blankToNull(runtime);
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = blankToNull(image);
+    }
+
+    public List<String> getCommand() {
+        return command;
+    }
+
+    @DataBoundSetter
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
+
+    public List<String> getArgs() {
+        return args;
+    }
+
+    @DataBoundSetter
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
+
+    public Map<String, Object> getEnv() {
+        return env;
+    }
+
+    /** Environment variables: a map of name to value. */
+    @DataBoundSetter
+    public void setEnv(Map<String, Object> env) {
+        this.env = env;
+    }
+
+    public Map<String, Object> getResources() {
+        return resources;
+    }
+
+    /** {@code [requests: [cpu: '500m', memory: '256Mi'], limits: [memory: '512Mi', gpu: 1]]}. */
+    @DataBoundSetter
+    public void setResources(Map<String, Object> resources) {
+        this.resources = resources;
+    }
+
+    public String getWorkingDir() {
+        return workingDir;
+    }
+
+    @DataBoundSetter
+    public void setWorkingDir(String workingDir) {
+        this.workingDir = blankToNull(workingDir);
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    @DataBoundSetter
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = blankToNull(imagePullPolicy);
+    }
+
+    public String getServiceAccount() {
+        return serviceAccount;
+    }
+
+    @DataBoundSetter
+    public void setServiceAccount(String serviceAccount) {
+        this.serviceAccount = blankToNull(serviceAccount);
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    @DataBoundSetter
+    public void setDescription(String description) {
+        this.description = blankToNull(description);
+    }
+
+    public Map<String, Object> getLabels() {
+        return labels;
+    }
+
+    /** Extra labels for the run's Kubernetes objects: {@code labels: [team: 'data']}. */
+    @DataBoundSetter
+    public void setLabels(Map<String, Object> labels) {
+        this.labels = labels;
+    }
+
+    public Map<String, Object> getParameters() {
+        return parameters;
+    }
+
+    /** Handed to the function (as JSON in {@code FUNCTION_PARAMETERS} for containers). */
+    @DataBoundSetter
+    public void setParameters(Map<String, Object> parameters) {
+        this.parameters = parameters;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = blankToNull(namespace);
+    }
+
+    public Object getTimeout() {
+        return timeout;
+    }
+
+    /** How long the function may run: {@code '90s'}, {@code '10m'}, {@code '2h'}, or seconds as a number. */
+    @DataBoundSetter
+    public void setTimeout(Object timeout) {
+        this.timeout = timeout;
+    }
+
+    public boolean isFailOnError() {
+        return failOnError;
+    }
+
+    /** When false, a failed run returns its result instead of failing the step. */
+    @DataBoundSetter
+    public void setFailOnError(boolean failOnError) {
+        this.failOnError = failOnError;
+    }
+
+    /** The inline fields as a function map; the file's fields are overridden by these. */
+    Map<String, Object> inlineFields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", name);
+        put(m, "runtime", runtime);
+        put(m, "image", image);
+        put(m, "command", command);
+        put(m, "args", args);
+        put(m, "env", env);
+        put(m, "resources", resources);
+        put(m, "workingDir", workingDir);
+        put(m, "imagePullPolicy", imagePullPolicy);
+        put(m, "serviceAccount", serviceAccount);
+        put(m, "description", description);
+        put(m, "labels", labels);
+        return m;
+    }
+
+    static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

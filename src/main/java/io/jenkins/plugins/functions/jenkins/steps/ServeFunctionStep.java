@@ -1,0 +1,153 @@
+package io.jenkins.plugins.functions.jenkins.steps;
+
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code serveFunction}: starts or updates a function as a service (a Deployment and a Service),
+ * waits until its rollout is available, and returns its in-cluster URL.
+ *
+ * <pre>
+ * def svc = serveFunction name: 'web', runtime: 'container', image: "registry.example.com/web:${GIT_COMMIT}",
+ *                         ports: [8080], replicas: 2, readinessProbe: [path: '/healthz', port: 8080]
+ * echo "serving at ${svc.url}"
+ * </pre>
+ *
+ * The service outlives the build: its run stays RUNNING until {@code stopFunction} stops it.
+ * Serving the same function again with a new version rolls its pods forward.
+ */
+public class ServeFunctionStep extends FunctionStep {
+
+    private List<Object> ports;
+    private Integer replicas;
+    private String serviceType;
+    private Map<String, Object> readinessProbe;
+
+    @DataBoundConstructor
+    public ServeFunctionStep() {
+    }
+
+    public List<Object> getPorts() {
+        return ports;
+    }
+
+    /** The container's ports: {@code [8080]} or {@code [[name: 'http', port: 8080]]}. */
+    @DataBoundSetter
+    public void setPorts(List<Object> ports) {
+        this.ports = ports;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    @DataBoundSetter
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getServiceType() {
+        return serviceType;
+    }
+
+    @DataBoundSetter
+    public void setServiceType(String serviceType) {
+        this.serviceType = blankToNull(serviceType);
+    }
+
+    public Map<String, Object> getReadinessProbe() {
+        return readinessProbe;
+    }
+
+    /** {@code [path: '/healthz', port: 8080]} (HTTP) or {@code [port: 8080]} (TCP). */
+    @DataBoundSetter
+    public void setReadinessProbe(Map<String, Object> readinessProbe) {
+        this.readinessProbe = readinessProbe;
+    }
+
+    @Override
+    Map<String, Object> inlineFields() {
+        Map<String, Object> m = super.inlineFields();
+        put(m, "ports", ports);
+        put(m, "replicas", replicas);
+        put(m, "serviceType", serviceType);
+        put(m, "readinessProbe", readinessProbe);
+        return m;
+    }
+
+    /** The action this step runs: a Deployment and a Service. */
+    ActionKind action() {
+        return ActionKind.SERVE;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    @Extension
+    @Symbol("serveFunction")
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "serveFunction";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Serve a function (Deployment and Service)";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+    }
+
+    /**
+     * The execution of {@code serveFunction} (and {@code deployFunction}): ends when the rollout
+     * is available, with the service's URL.
+     *
+     * <p>Persisted with the Pipeline program: never rename or move this class.
+     */
+    public static final class Execution extends FunctionStepExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String stepName;
+
+        Execution(ServeFunctionStep step, StepContext context) {
+            super(step, context, step.action());
+            this.stepName = step.action() == ActionKind.DEPLOY ? "deployFunction" : "serveFunction";
+        }
+
+        @Override
+        protected String stepName() {
+            return stepName;
+        }
+
+        @Override
+        protected Map<String, Object> result(RunRecord record, RunOutcome outcome) {
+            Map<String, Object> r = super.result(record, outcome);
+            r.put("url", outcome.outputs().get("url"));
+            r.put("deployment", outcome.outputs().get("deployment"));
+            r.put("replicas", outcome.outputs().get("replicas"));
+            r.put("readyReplicas", outcome.outputs().get("readyReplicas"));
+            return r;
+        }
+    }
+}
