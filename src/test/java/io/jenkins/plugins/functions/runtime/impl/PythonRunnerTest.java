@@ -1,0 +1,66 @@
+package io.jenkins.plugins.functions.runtime.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the runner's own tests ({@code src/test/python/runner_test.py}) with {@code python3}, so
+ * that {@code mvn verify} runs them, against the runner as the plugin ships it. Skipped when
+ * there is no {@code python3} of at least 3.10 on the PATH.
+ */
+class PythonRunnerTest {
+
+    private static final Path TESTS = Path.of(System.getProperty("basedir", "."), "src", "test", "python");
+
+    @Test
+    void theRunnersTestsPass(@TempDir Path tmp) throws Exception {
+        assumeTrue(python3AtLeast310(), "python3 (3.10 or newer) is not on the PATH");
+        Path runner = tmp.resolve("runner.py");
+        Files.writeString(runner, PythonRuntime.runner(), StandardCharsets.UTF_8);
+        Path log = tmp.resolve("unittest.log");
+
+        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "-v", "runner_test")
+                .directory(TESTS.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("RUNNER_PY", runner.toString());
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        Process process = pb.start();
+        boolean done = process.waitFor(5, TimeUnit.MINUTES);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+
+        assertThat(done).as("the runner's tests finish within 5 minutes:\n%s", output).isTrue();
+        assertThat(process.exitValue()).as("python3 -m unittest runner_test:\n%s", output).isZero();
+        Matcher ran = Pattern.compile("Ran (\\d+) tests?").matcher(output);
+        assertThat(ran.find()).as(output).isTrue();
+        assertThat(Integer.parseInt(ran.group(1))).as("tests run").isGreaterThanOrEqualTo(30);
+        assertThat(output).contains("\nOK");
+    }
+
+    private static boolean python3AtLeast310() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
