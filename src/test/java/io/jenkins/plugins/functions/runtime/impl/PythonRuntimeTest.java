@@ -22,7 +22,10 @@ import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.spec.SpecException;
+import io.jenkins.plugins.functions.cli.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -617,6 +620,18 @@ class PythonRuntimeTest {
             bytes += e.getKey().length() + e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         assertThat(bytes).isGreaterThan(PythonFunctionParser.MAX_SOURCE_BYTES).isLessThan(1024 * 1024);
+    }
+
+    @Test
+    void theExampleRendersWithTheCommandLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"render", "examples/functions/python-hello.yaml", "--param", "name=Ada"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("kind: \"Job\"").contains("kind: \"ConfigMap\"")
+                .contains("image: \"python:3.12-slim\"").contains("code__main.py");
     }
 
     @Test

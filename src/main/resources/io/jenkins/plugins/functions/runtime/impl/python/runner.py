@@ -39,7 +39,7 @@ that does not take the parameters, bad parameters, a failed clone or pip install
 too).
 
 Environment: FUNCTION_HANDLER (required), FUNCTION_INIT, FUNCTION_PARAMETERS,
-FUNCTION_CODE_DIR (default /function/code), FUNCTION_DEPS_DIR (default /function/deps),
+FUNCTION_CODE_DIR (default /function/code), FUNCTION_DEPS_DIR (default /function-work/deps),
 FUNCTION_REQUIREMENTS, FUNCTION_GIT_URL, FUNCTION_GIT_REF, FUNCTION_GIT_PATH, FUNCTION_NAME,
 FUNCTION_VERSION, FUNCTION_RUN_ID, FUNCTION_PYTHON_VERSION (a warning when the image's Python
 differs), FUNCTION_TERMINATION_LOG (default /dev/termination-log).
@@ -127,7 +127,7 @@ def set_up(environ):
     if not os.path.isdir(code_dir):
         raise SetupError("FileNotFoundError", "the code directory %s does not exist" % code_dir)
 
-    deps_dir = environ.get("FUNCTION_DEPS_DIR", "/function/deps")
+    deps_dir = environ.get("FUNCTION_DEPS_DIR", "/function-work/deps")
     requirements = [r.strip() for r in environ.get("FUNCTION_REQUIREMENTS", "").splitlines() if r.strip()]
     if requirements:
         install(requirements, deps_dir, environ)
