@@ -8,6 +8,7 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
+import io.jenkins.plugins.functions.runtime.impl.PythonRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -29,7 +30,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class SpecCatalogueTest {
 
     private static final String ORIGIN = "functions/catalogue.yaml";
-    private static final RuntimeRegistry RUNTIMES = new RuntimeRegistry(List.of(new ContainerRuntime()));
+    private static final RuntimeRegistry RUNTIMES = new RuntimeRegistry(List.of(new ContainerRuntime(),
+            new PythonRuntime()));
 
     static Stream<Arguments> cases() throws IOException {
         return catalogue().stream().map(c -> Arguments.of(c.get("case"), c));

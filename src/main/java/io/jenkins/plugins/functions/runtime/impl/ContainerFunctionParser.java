@@ -97,13 +97,7 @@ public final class ContainerFunctionParser {
         Fields.onlyKnown(fields, "", FIELDS, what);
         String name = CommonFields.name(spec.name());
         String description = CommonFields.description(fields.get(CommonFields.DESCRIPTION));
-        Map<String, String> labels = CommonFields.labels(fields.get(CommonFields.LABELS));
-        for (String key : labels.keySet()) {
-            if (RunLabels.isReserved(key)) {
-                throw new SpecException(Fields.path(CommonFields.LABELS, key), key, "must not be one of the engine's"
-                        + " own labels (" + RunLabels.PREFIX + "*, " + RunLabels.MANAGED_BY + ")");
-            }
-        }
+        Map<String, String> labels = labels(fields.get(CommonFields.LABELS));
         return new ContainerFunction(
                 name,
                 description,
@@ -117,6 +111,18 @@ public final class ContainerFunctionParser {
                 resources(fields.get(RESOURCES)),
                 fields.get(SERVICE_ACCOUNT) == null ? null
                         : Names.dns1123Subdomain(fields.get(SERVICE_ACCOUNT), SERVICE_ACCOUNT));
+    }
+
+    /** The function's own labels ({@link CommonFields#labels}), none of them one of the engine's. */
+    static Map<String, String> labels(Object value) throws SpecException {
+        Map<String, String> labels = CommonFields.labels(value);
+        for (String key : labels.keySet()) {
+            if (RunLabels.isReserved(key)) {
+                throw new SpecException(Fields.path(CommonFields.LABELS, key), key, "must not be one of the engine's"
+                        + " own labels (" + RunLabels.PREFIX + "*, " + RunLabels.MANAGED_BY + ")");
+            }
+        }
+        return labels;
     }
 
     static String image(Object value) throws SpecException {

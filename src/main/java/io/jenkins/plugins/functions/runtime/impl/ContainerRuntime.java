@@ -19,27 +19,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
-import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.model.ServiceSettings;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
-import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,25 +136,8 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     /** One Job that runs the container once: no retries, the run's timeout as its deadline. */
     private Plan jobPlan(ContainerFunction function, RunRequest request) throws SpecException {
-        long timeout = RunArguments.timeoutSeconds(request);
-        Map<String, String> labels = labels(function, request);
-        Job job = new JobBuilder()
-                .withNewMetadata()
-                    .withName(RunLabels.workloadName(request))
-                    .withNamespace(request.namespace())
-                    .withLabels(labels)
-                    .withAnnotations(new LinkedHashMap<>(request.annotations()))
-                .endMetadata()
-                .withNewSpec()
-                    // a failed run is reported, never retried behind the build's back
-                    .withBackoffLimit(0)
-                    .withCompletions(1)
-                    .withParallelism(1)
-                    .withActiveDeadlineSeconds(timeout)
-                    .withTtlSecondsAfterFinished(JOB_TTL_SECONDS)
-                    .withTemplate(podTemplate(function, request, labels, "Never", null))
-                .endSpec()
-                .build();
+        Map<String, String> labels = PodTemplates.labels(function.labels(), request);
+        Job job = PodTemplates.job(request, labels, podTemplate(function, request, labels, "Never", null));
         return new Plan(request, List.<HasMetadata>of(job), job);
     }
 
@@ -182,7 +159,7 @@ public final class ContainerRuntime implements FunctionRuntime {
                         "a served function needs at least one port, such as ports: [8080]");
             }
         }
-        Map<String, String> labels = labels(function, request);
+        Map<String, String> labels = PodTemplates.labels(function.labels(), request);
         Map<String, String> selector = new LinkedHashMap<>();
         selector.put(RunLabels.MANAGED_BY, RunLabels.MANAGER);
         selector.put(RunLabels.FUNCTION, RunLabels.labelValue(name));
@@ -246,13 +223,6 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     // ---- pieces shared by the actions ---------------------------------------------------------
 
-    /** The function's own labels, then the engine's, which win: the engine finds its objects by them. */
-    private static Map<String, String> labels(ContainerFunction function, RunRequest request) {
-        Map<String, String> labels = new LinkedHashMap<>(function.labels());
-        labels.putAll(RunLabels.of(request));
-        return labels;
-    }
-
     private PodTemplateSpec podTemplate(ContainerFunction function, RunRequest request, Map<String, String> labels,
             String restartPolicy, ServiceSettings settings) throws SpecException {
         Container main = container(function, request);
@@ -293,9 +263,7 @@ public final class ContainerRuntime implements FunctionRuntime {
         if (function.imagePullPolicy() != null) {
             container.withImagePullPolicy(function.imagePullPolicy().value());
         }
-        if (!function.resources().isEmpty()) {
-            container.withResources(resources(function.resources()));
-        }
+        container.withResources(PodTemplates.resources(function.resources(), gpuResource));
         return container.build();
     }
 
@@ -304,35 +272,10 @@ public final class ContainerRuntime implements FunctionRuntime {
      * from variables defined earlier, so a function's value may use {@code $(FUNCTION_RUN_ID)}.
      */
     private static List<EnvVar> environment(ContainerFunction function, RunRequest request) throws SpecException {
-        List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVar(ENV_NAME, request.function().name(), null));
-        env.add(new EnvVar(ENV_VERSION, request.function().version(), null));
-        env.add(new EnvVar(ENV_RUN_ID, request.runId(), null));
-        env.add(new EnvVar(ENV_PARAMETERS, RunArguments.parametersJson(request), null));
+        List<EnvVar> env = PodTemplates.engineEnvironment(request);
         for (ContainerFunction.Env e : function.env()) {
             env.add(new EnvVarBuilder().withName(e.name()).withValue(e.value()).build());
         }
         return env;
-    }
-
-    /** GPUs go to the limits only, under {@link #gpuResource()}. */
-    private ResourceRequirements resources(Resources resources) {
-        Map<String, Quantity> requests = new LinkedHashMap<>();
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        putQuantity(requests, "cpu", resources.requests().cpu());
-        putQuantity(requests, "memory", resources.requests().memory());
-        putQuantity(limits, "cpu", resources.limits().cpu());
-        putQuantity(limits, "memory", resources.limits().memory());
-        putQuantity(limits, gpuResource, resources.limits().gpu());
-        return new ResourceRequirementsBuilder()
-                .withRequests(requests.isEmpty() ? null : requests)
-                .withLimits(limits.isEmpty() ? null : limits)
-                .build();
-    }
-
-    private static void putQuantity(Map<String, Quantity> map, String name, String amount) {
-        if (amount != null) {
-            map.put(name, new Quantity(amount));
-        }
     }
 }

@@ -1,0 +1,354 @@
+"""The runner of the `python` runtime of Function Runtimes (Jenkins plugin).
+
+The plugin mounts this file into the function's pod at /function/runner.py and starts it with
+`python3 -u /function/runner.py`. It uses the standard library only and needs Python 3.10+.
+
+What it does, in order:
+
+1. For a git source (FUNCTION_GIT_URL), clones FUNCTION_GIT_URL at FUNCTION_GIT_REF into
+   FUNCTION_CODE_DIR. This needs `git` in the image: the official `python:3.x` images have it,
+   the `-slim` ones do not.
+2. Installs FUNCTION_REQUIREMENTS (pip requirements, one per line) with
+   `pip install --no-cache-dir --target FUNCTION_DEPS_DIR`.
+3. Puts the code directory (FUNCTION_CODE_DIR, or its FUNCTION_GIT_PATH subfolder) first on
+   sys.path, the installed requirements after it, and makes the code directory the current one.
+4. Imports the module of FUNCTION_HANDLER (`module:function`), calls FUNCTION_INIT (a function
+   of the same module) if set, then calls the handler once.
+5. Writes the handler's return value as JSON to the termination message, which becomes the run's
+   outputs.
+
+The handler convention: the handler takes the run's parameters as one dict (the JSON object in
+FUNCTION_PARAMETERS, {} when none):
+
+    def handler(parameters):
+        return {"greeting": "Hello, " + parameters.get("name", "world")}
+
+If it has a parameter named `context`, it also gets a dict with the run's identity:
+{"run_id": ..., "function": ..., "version": ...}. The init function takes no argument, or only
+`context`. A handler may be a coroutine function (`async def`): it is run to completion.
+
+The return value becomes the outputs: a dict as it is, None as {}, anything else as
+{"result": value}. A value JSON cannot represent is written as {"result": repr(value)}; JSON over
+4096 bytes (the most a termination message keeps) as {"truncated": true, "size": n}; a warning is
+printed for both.
+
+Exit codes: 0 the handler returned; 1 the handler (or the import of its module, or the init
+function) raised: the traceback is printed to stderr and {"error": "<Type>: <message>"} is the
+termination message; 2 the function could not be set up: no such module or handler, a handler
+that does not take the parameters, bad parameters, a failed clone or pip install ({"error": ...}
+too).
+
+Environment: FUNCTION_HANDLER (required), FUNCTION_INIT, FUNCTION_PARAMETERS,
+FUNCTION_CODE_DIR (default /function/code), FUNCTION_DEPS_DIR (default /function-work/deps),
+FUNCTION_REQUIREMENTS, FUNCTION_GIT_URL, FUNCTION_GIT_REF, FUNCTION_GIT_PATH, FUNCTION_NAME,
+FUNCTION_VERSION, FUNCTION_RUN_ID, FUNCTION_PYTHON_VERSION (a warning when the image's Python
+differs), FUNCTION_TERMINATION_LOG (default /dev/termination-log).
+"""
+
+import asyncio
+import importlib
+import inspect
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_SETUP = 2
+
+# The kubelet keeps at most 4096 bytes of a termination message.
+MAX_MESSAGE_BYTES = 4096
+
+
+class SetupError(Exception):
+    """The function cannot be set up: exit 2 with this message, without a traceback."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+def say(message):
+    """The runner's own lines, on stderr so they stand apart from the function's output."""
+    print("[runner] " + message, file=sys.stderr, flush=True)
+
+
+def main(environ=None):
+    environ = os.environ if environ is None else environ
+    termination_log = environ.get("FUNCTION_TERMINATION_LOG", "/dev/termination-log")
+    try:
+        handler, init, parameters, context = set_up(environ)
+    except SetupError as e:
+        say("error: " + str(e))
+        write_message(termination_log, error_object(e.kind, str(e)))
+        return EXIT_SETUP
+    except Exception as e:  # importing the module ran its code, which raised
+        return failed(termination_log, e)
+
+    try:
+        if init is not None:
+            call(init, None, context)
+        result = call(handler, parameters, context)
+    except Exception as e:
+        return failed(termination_log, e)
+
+    text = outputs_json(result)
+    write_message(termination_log, text)
+    return EXIT_OK
+
+
+def set_up(environ):
+    reference = environ.get("FUNCTION_HANDLER", "").strip()
+    module_name, _, function_name = reference.partition(":")
+    if not module_name or not function_name:
+        raise SetupError("ValueError", "FUNCTION_HANDLER must be module:function, such as main:handler;"
+                         " got '%s'" % reference)
+
+    parameters = read_parameters(environ.get("FUNCTION_PARAMETERS", ""))
+    context = {
+        "run_id": environ.get("FUNCTION_RUN_ID", ""),
+        "function": environ.get("FUNCTION_NAME", ""),
+        "version": environ.get("FUNCTION_VERSION", ""),
+    }
+    check_python_version(environ.get("FUNCTION_PYTHON_VERSION", ""))
+
+    code_dir = environ.get("FUNCTION_CODE_DIR", "/function/code")
+    if environ.get("FUNCTION_GIT_URL"):
+        clone(environ["FUNCTION_GIT_URL"], environ.get("FUNCTION_GIT_REF", ""), code_dir, environ)
+        if environ.get("FUNCTION_GIT_PATH"):
+            code_dir = os.path.join(code_dir, environ["FUNCTION_GIT_PATH"])
+            if not os.path.isdir(code_dir):
+                raise SetupError("FileNotFoundError", "the repository has no folder '%s' (source.git.path)"
+                                 % environ["FUNCTION_GIT_PATH"])
+    if not os.path.isdir(code_dir):
+        raise SetupError("FileNotFoundError", "the code directory %s does not exist" % code_dir)
+
+    deps_dir = environ.get("FUNCTION_DEPS_DIR", "/function-work/deps")
+    requirements = [r.strip() for r in environ.get("FUNCTION_REQUIREMENTS", "").splitlines() if r.strip()]
+    if requirements:
+        install(requirements, deps_dir, environ)
+
+    # The code first, then what pip installed, then the image's own packages; never the runner's
+    # own folder, which Python put first.
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]
+    sys.path.insert(0, code_dir)
+    if os.path.isdir(deps_dir):
+        sys.path.insert(1, deps_dir)
+    os.chdir(code_dir)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(levelname)s %(name)s: %(message)s")
+
+    module = import_module(module_name, code_dir)
+    handler = function_of(module, module_name, function_name, "handler")
+    check_signature(handler, reference, with_parameters=True)
+    init = None
+    init_name = environ.get("FUNCTION_INIT", "").strip()
+    if init_name:
+        init = function_of(module, module_name, init_name, "init function")
+        check_signature(init, module_name + ":" + init_name, with_parameters=False)
+    return handler, init, parameters, context
+
+
+def read_parameters(text):
+    if not text.strip():
+        return {}
+    try:
+        parameters = json.loads(text)
+    except ValueError as e:
+        raise SetupError("ValueError", "FUNCTION_PARAMETERS is not JSON: %s" % e)
+    if not isinstance(parameters, dict):
+        raise SetupError("ValueError", "FUNCTION_PARAMETERS must be a JSON object, not %s"
+                         % type(parameters).__name__)
+    return parameters
+
+
+def check_python_version(wanted):
+    running = "%d.%d" % sys.version_info[:2]
+    if wanted and wanted != running:
+        say("warning: the function asks for Python %s but this image runs Python %s" % (wanted, running))
+
+
+def clone(url, ref, target, environ):
+    git = shutil.which("git")
+    if git is None:
+        raise SetupError("FileNotFoundError", "git is not installed in this image, and a source.git function"
+                         " is cloned when it starts: use an image with git, such as python:3.12 (the -slim"
+                         " images have none), or give the code inline")
+    if not ref:
+        raise SetupError("ValueError", "FUNCTION_GIT_REF is empty: a branch, tag or commit is required")
+    env = dict(environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"  # a private repository fails instead of waiting for a password
+    say("cloning %s at %s" % (url, ref))
+
+    def git_run(*args):
+        return subprocess.run([git, *args], env=env, stdout=sys.stderr, stderr=sys.stderr).returncode
+
+    os.makedirs(target, exist_ok=True)
+    if git_run("init", "-q", target) != 0 or git_run("-C", target, "remote", "add", "origin", url) != 0:
+        raise SetupError("RuntimeError", "git could not prepare %s" % target)
+    # A branch, a tag or a full commit hash: one shallow fetch. Anything else (a short hash): all.
+    if git_run("-C", target, "fetch", "-q", "--depth", "1", "origin", ref) == 0:
+        checkout = "FETCH_HEAD"
+    elif git_run("-C", target, "fetch", "-q", "--tags", "origin") == 0:
+        checkout = ref
+    else:
+        raise SetupError("RuntimeError", "git could not fetch %s from %s (see the lines above); only public"
+                         " repositories can be cloned" % (ref, url))
+    if git_run("-C", target, "-c", "advice.detachedHead=false", "checkout", "-q", checkout) != 0:
+        raise SetupError("RuntimeError", "git could not check out %s of %s" % (ref, url))
+
+
+def install(requirements, target, environ):
+    say("installing %s into %s" % (", ".join(requirements), target))
+    env = dict(environ)
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PIP_NO_INPUT"] = "1"
+    command = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--target", target,
+               "--progress-bar", "off", *requirements]
+    code = subprocess.run(command, env=env, stdout=sys.stderr, stderr=sys.stderr).returncode
+    if code != 0:
+        raise SetupError("RuntimeError", "pip could not install the requirements (exit code %d, see the lines"
+                         " above)" % code)
+
+
+def import_module(module_name, code_dir):
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        # Only a missing handler module (or package of it) is a setup error; a module that the
+        # function's code imports and that is missing is the code's error, with its traceback.
+        if e.name is not None and (module_name == e.name or module_name.startswith(e.name + ".")):
+            raise SetupError("ModuleNotFoundError", "no module named '%s' in %s (files there: %s)"
+                             % (module_name, code_dir, listing(code_dir)))
+        raise
+
+
+def listing(directory, limit=20):
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            found.append(os.path.relpath(os.path.join(root, name), directory))
+            if len(found) > limit:
+                return ", ".join(found[:limit]) + ", ..."
+    return ", ".join(found) if found else "none"
+
+
+def function_of(module, module_name, name, what):
+    function = getattr(module, name, None)
+    if function is None:
+        defined = sorted(n for n, v in vars(module).items()
+                         if callable(v) and not n.startswith("_") and getattr(v, "__module__", None) == module.__name__)
+        raise SetupError("AttributeError", "module '%s' has no %s '%s' (its functions: %s)"
+                         % (module_name, what, name, ", ".join(defined) or "none"))
+    if not callable(function):
+        raise SetupError("TypeError", "'%s' of module '%s' is not a function (it is a %s)"
+                         % (name, module_name, type(function).__name__))
+    return function
+
+
+def wants_context(function):
+    try:
+        parameter = inspect.signature(function).parameters.get("context")
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                        inspect.Parameter.KEYWORD_ONLY)
+
+
+def check_signature(function, reference, with_parameters):
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return  # a builtin without a signature: let the call decide
+    args = ({},) if with_parameters else ()
+    kwargs = {"context": {}} if wants_context(function) else {}
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as e:
+        if with_parameters:
+            expected = "one parameter, the run's parameters as a dict (and optionally one named context)"
+        else:
+            expected = "no parameter, or only one named context"
+        raise SetupError("TypeError", "%s%s must take %s: %s" % (reference, signature, expected, e))
+
+
+def call(function, parameters, context):
+    kwargs = {"context": context} if wants_context(function) else {}
+    result = function(parameters, **kwargs) if parameters is not None else function(**kwargs)
+    if inspect.isawaitable(result):
+        result = asyncio.run(_await(result))
+    return result
+
+
+async def _await(awaitable):
+    return await awaitable
+
+
+def failed(termination_log, error):
+    traceback.print_exception(type(error), error, user_frames(error.__traceback__), file=sys.stderr)
+    sys.stderr.flush()
+    write_message(termination_log, error_object(type(error).__name__, str(error)))
+    return EXIT_FAILED
+
+
+def user_frames(tb):
+    """The traceback from the first frame that is neither the runner's nor the import machinery's."""
+    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__
+                              or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")
+                              or tb.tb_frame.f_globals.get("__name__", "").startswith("importlib")):
+        tb = tb.tb_next
+    return tb
+
+
+def error_object(kind, message):
+    """{"error": "<kind>: <message>"}, the message shortened (ending in ...) to fit a termination message."""
+    text = "%s: %s" % (kind, message) if message else kind
+    keep = len(text)
+    while True:
+        shown = text if keep >= len(text) else text[:keep] + "..."
+        encoded = json.dumps({"error": shown}, ensure_ascii=False)
+        if len(encoded.encode("utf-8")) <= MAX_MESSAGE_BYTES:
+            return encoded
+        keep = keep * 3 // 4
+
+
+def outputs_json(value):
+    """The termination message for a return value (see the module comment)."""
+    if value is None:
+        outputs = {}
+    elif isinstance(value, dict):
+        outputs = value
+    else:
+        outputs = {"result": value}
+    try:
+        text = json.dumps(outputs, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as e:
+        say("warning: the handler's return value is not JSON (%s); the outputs are its repr() under 'result'" % e)
+        text = json.dumps({"result": repr(value)}, ensure_ascii=False)
+    size = len(text.encode("utf-8"))
+    if size > MAX_MESSAGE_BYTES:
+        say("warning: the handler's return value is %d bytes of JSON, more than the %d bytes a termination"
+            " message keeps; the outputs say only that it was truncated. Write large results to storage and"
+            " return where they are" % (size, MAX_MESSAGE_BYTES))
+        text = json.dumps({"truncated": True, "size": size})
+    return text
+
+
+def write_message(path, text):
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as e:
+        say("warning: cannot write the outputs to %s: %s" % (path, e))
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.exit(main())
