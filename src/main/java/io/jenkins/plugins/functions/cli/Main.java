@@ -19,6 +19,7 @@ import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -134,7 +135,15 @@ public final class Main {
             // one byte more than allowed is enough for the reader to refuse an oversized file
             yaml = in.readNBytes(FunctionSpecReader.MAX_BYTES + 1);
         }
-        return runtimes().validate(new FunctionSpecReader().read(yaml, options.file().toString()));
+        String origin = options.file().toString();
+        FunctionSpec spec = new FunctionSpecReader().read(yaml, origin);
+        try {
+            // source.path is read relative to the current directory, as a build reads it from its workspace
+            spec = WorkspaceSources.resolve(spec, new LocalWorkspace(Path.of("")));
+        } catch (SpecException e) {
+            throw e.getOrigin() == null ? e.withOrigin(origin) : e;
+        }
+        return runtimes().validate(spec);
     }
 
     private static Plan plan(FunctionSpec function, Options options, String runId, String namespace)

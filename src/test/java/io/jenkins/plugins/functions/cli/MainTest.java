@@ -161,6 +161,23 @@ class MainTest {
     }
 
     @Test
+    void renderReadsAPythonSourceFolderFromTheCurrentDirectory() throws IOException {
+        Path dir = Path.of("target", "cli-workspace", "adder");
+        Files.createDirectories(dir.resolve("__pycache__"));
+        Files.writeString(dir.resolve("main.py"), "def handler(p):\n    return {'sum': p['a'] + p['b']}\n");
+        Files.writeString(dir.resolve("__pycache__/main.cpython-312.pyc"), "not source");
+        Path file = Files.writeString(dir.getParent().resolve("adder.yaml"), String.join("\n",
+                "name: adder", "runtime: python", "handler: main:handler",
+                "source: {path: target/cli-workspace/adder/}", ""));
+
+        Result r = run("render", file.toString());
+
+        assertThat(r.code).as(r.err).isEqualTo(Main.OK);
+        assertThat(r.out).contains("kind: \"ConfigMap\"").contains("return {'sum': p['a'] + p['b']}")
+                .doesNotContain("not source");
+    }
+
+    @Test
     void runExecutesTheFunctionOnTheClusterOfTheKubeconfig(@TempDir Path dir) throws IOException {
         try (ClusterSimulator sim = ClusterSimulator.start()) {
             sim.onImage("busybox:1.36", PodBehavior.succeed().logs("Hello, Ada!")

@@ -191,6 +191,52 @@ public abstract class FunctionStep extends Step {
         this.failOnError = failOnError;
     }
 
+    Map<String, Object> source;
+    Object handler;
+    List<String> requirements;
+    String pythonVersion;
+
+    public Map<String, Object> getSource() {
+        return source;
+    }
+
+    /**
+     * For the {@code python} runtime: {@code [code: '...']}, {@code [path: 'src/handler/']} (read
+     * from the workspace) or {@code [git: [url: ..., ref: ...]]}.
+     */
+    @DataBoundSetter
+    public void setSource(Map<String, Object> source) {
+        this.source = source;
+    }
+
+    public Object getHandler() {
+        return handler;
+    }
+
+    /** For the {@code python} runtime: {@code 'module:function'}. */
+    @DataBoundSetter
+    public void setHandler(Object handler) {
+        this.handler = handler;
+    }
+
+    public List<String> getRequirements() {
+        return requirements;
+    }
+
+    @DataBoundSetter
+    public void setRequirements(List<String> requirements) {
+        this.requirements = requirements;
+    }
+
+    public String getPythonVersion() {
+        return pythonVersion;
+    }
+
+    @DataBoundSetter
+    public void setPythonVersion(String pythonVersion) {
+        this.pythonVersion = blankToNull(pythonVersion);
+    }
+
     /** The inline fields as a function map; the file's fields are overridden by these. */
     Map<String, Object> inlineFields() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -206,6 +252,10 @@ public abstract class FunctionStep extends Step {
         put(m, "serviceAccount", serviceAccount);
         put(m, "description", description);
         put(m, "labels", labels);
+        put(m, "source", source);
+        put(m, "handler", handler);
+        put(m, "requirements", requirements);
+        put(m, "pythonVersion", pythonVersion);
         return m;
     }
 

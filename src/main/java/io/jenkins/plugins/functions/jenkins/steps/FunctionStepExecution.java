@@ -30,6 +30,7 @@ import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -120,9 +121,9 @@ public abstract class FunctionStepExecution extends StepExecution {
     public boolean start() throws Exception {
         Run<?, ?> build = context.get(Run.class);
         TaskListener listener = context.get(TaskListener.class);
-        FilePath workspace = null;
+        // Null outside a node block: only a function file or a workspace source needs it.
+        FilePath workspace = context.get(FilePath.class);
         if (step.file != null) {
-            workspace = context.get(FilePath.class);
             if (workspace == null) {
                 throw new AbortException(stepName() + ": field 'file': value '" + step.file
                         + "' needs a workspace: call " + stepName() + " inside a node block, or give the function inline");
@@ -205,8 +206,23 @@ public abstract class FunctionStepExecution extends StepExecution {
         return hash < 0 ? id : id.substring(0, hash);
     }
 
-    private FunctionSpec readFunction(FunctionStep s, FilePath workspace)
-            throws SpecException, IOException {
+    private FunctionSpec readFunction(FunctionStep s, FilePath workspace) throws SpecException, IOException {
+        FunctionSpec spec = readSpec(s, workspace);
+        if (spec.field("source") instanceof Map<?, ?> source && source.get("path") != null) {
+            if (workspace == null) {
+                throw new SpecException(origin(s), "source.path", source.get("path"), "is read from the workspace: call "
+                        + stepName() + " inside a node block, or give the code inline (source.code)");
+            }
+            try {
+                spec = WorkspaceSources.resolve(spec, new WorkspaceReader(workspace));
+            } catch (SpecException e) {
+                throw e.getOrigin() == null ? e.withOrigin(origin(s)) : e;
+            }
+        }
+        return spec;
+    }
+
+    private FunctionSpec readSpec(FunctionStep s, FilePath workspace) throws SpecException, IOException {
         FunctionSpecReader reader = new FunctionSpecReader();
         Map<String, Object> inline = s.inlineFields();
         if (s.file == null) {

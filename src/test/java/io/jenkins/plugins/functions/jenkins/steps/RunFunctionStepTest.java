@@ -130,6 +130,45 @@ class RunFunctionStepTest {
     }
 
     @Test
+    void pythonFunctionFromArguments() throws Exception {
+        sim.onImage("python:3.12-slim", PodBehavior.succeed().logs("computing")
+                .terminationMessage("{\"sum\":3}"));
+        FakeBuild build = new FakeBuild("data/etl", 2);
+        FakeStepContext context = new FakeStepContext(build, null);
+        RunFunctionStep step = new RunFunctionStep();
+        step.setName("adder");
+        step.setRuntime("python");
+        step.setSource(Map.of("code", "def handler(p):\n    return {'sum': p['a'] + p['b']}\n"));
+        step.setHandler("main:handler");
+        step.setParameters(Map.of("a", 1, "b", 2));
+        step.start(context).start();
+
+        eventually(() -> !client.configMaps().inNamespace("default").withLabel(RunLabels.FUNCTION, "adder")
+                .list().getItems().isEmpty() || context.outcome().isDone(), "the code ConfigMap exists");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.await(WAIT);
+        assertThat(result).containsEntry("status", "COMPLETED").containsEntry("runtime", "python");
+        assertThat(result.get("outputs")).isEqualTo(Map.of("sum", 3));
+        assertThat(FunctionRunAction.of(build).get(0).getObjects())
+                .anyMatch(o -> o.startsWith("ConfigMap default/adder-"));
+        eventually(() -> client.configMaps().inNamespace("default").withLabel(RunLabels.FUNCTION, "adder")
+                .list().getItems().isEmpty(), "the code ConfigMap went with the Job");
+    }
+
+    @Test
+    void workspaceSourceWithoutAWorkspaceIsRefused() throws Exception {
+        FakeStepContext context = new FakeStepContext(new FakeBuild("data/etl", 3), null);
+        RunFunctionStep step = new RunFunctionStep();
+        step.setName("adder");
+        step.setRuntime("python");
+        step.setSource(Map.of("path", "src/adder/"));
+        step.setHandler("main:handler");
+        step.start(context).start();
+        assertThatThrownBy(() -> context.await(WAIT)).isInstanceOf(AbortException.class)
+                .hasMessageContaining("field 'source.path'").hasMessageContaining("inside a node block");
+    }
+
+    @Test
     void jobIsLabelledWithTheJenkinsBuild() throws Exception {
         sim.onImage("example.com/slow:1", PodBehavior.succeed().runFor(Duration.ofSeconds(2)));
         FakeStepContext context = new FakeStepContext(new FakeBuild("folder/my job", 3), null);

@@ -1,0 +1,67 @@
+package io.jenkins.plugins.functions.jenkins.steps;
+
+import hudson.FilePath;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The build's workspace (on whatever agent it is) as {@link WorkspaceSources} reads it. */
+final class WorkspaceReader implements WorkspaceSources.Reader {
+
+    private final FilePath workspace;
+
+    WorkspaceReader(FilePath workspace) {
+        this.workspace = workspace;
+    }
+
+    @Override
+    public boolean exists(String path) throws IOException {
+        try {
+            return workspace.child(path).exists();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    @Override
+    public boolean isDirectory(String path) throws IOException {
+        try {
+            return workspace.child(path).isDirectory();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    @Override
+    public String read(String path) throws IOException {
+        try {
+            return workspace.child(path).readToString();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    @Override
+    public List<String> list(String folder) throws IOException {
+        try {
+            FilePath dir = workspace.child(folder);
+            String base = dir.getRemote();
+            List<String> names = new ArrayList<>();
+            for (FilePath f : dir.list("**/*", null)) {
+                names.add(f.getRemote().substring(base.length() + 1).replace('\\', '/'));
+            }
+            return names;
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static IOException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException io = new InterruptedIOException("interrupted while reading the workspace");
+        io.initCause(e);
+        return io;
+    }
+}
