@@ -38,7 +38,7 @@ public final class FunctionEngine implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
 
     private final KubernetesClient client;
-    private final EngineOptions options;
+    private volatile EngineOptions options;
     private final RunWatcher watcher;
     private final LogFollower logs;
     private final ExecutorService requests;
@@ -60,6 +60,14 @@ public final class FunctionEngine implements AutoCloseable {
 
     public EngineOptions options() {
         return options;
+    }
+
+    /**
+     * Replaces the options (the administrator changed a threshold). Runs in progress use the new
+     * values from their next decision on; a countdown already under way keeps its length.
+     */
+    public void updateOptions(EngineOptions newOptions) {
+        this.options = Objects.requireNonNull(newOptions, "options");
     }
 
     /** Runs in progress in this engine. */
