@@ -19,6 +19,7 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
@@ -169,7 +170,7 @@ public final class ContainerRuntime implements FunctionRuntime {
         }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(pod.build())
+                .withSpec(PodSecurity.apply(pod.build(), request.podSecurity()))
                 .build();
     }
 
