@@ -25,7 +25,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every 15 minutes, removes the Jobs, Secrets and ConfigMaps of runs whose build has finished or
+ * Every 15 minutes (the first time 15 minutes after Jenkins started), removes the Jobs, Secrets and ConfigMaps of runs whose build has finished or
  * no longer exists (see {@link OrphanSweeper} for what is kept and the bounds of a pass). It
  * sweeps with each cluster connection builds have used since Jenkins started, in the namespaces
  * runs went to, the default namespace and the allowed namespaces given by name; only objects
@@ -46,6 +46,12 @@ public class OrphanSweeperWork extends AsyncPeriodicWork {
 
     @Override
     public long getRecurrencePeriod() {
+        return PERIOD_MILLIS;
+    }
+
+    /** The first pass a whole period after Jenkins started, when resumed builds have re-attached. */
+    @Override
+    public long getInitialDelay() {
         return PERIOD_MILLIS;
     }
 

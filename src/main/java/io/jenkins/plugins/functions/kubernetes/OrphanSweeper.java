@@ -133,6 +133,7 @@ public final class OrphanSweeper {
         private final Map<String, Integer> deleted = new LinkedHashMap<>();
         private final List<String> deletedObjects = new ArrayList<>();
         private final List<String> errors = new ArrayList<>();
+        private final List<String> notAllowed = new ArrayList<>();
         private int requests;
         private int listed;
         private int running;
@@ -201,6 +202,15 @@ public final class OrphanSweeper {
             return errors;
         }
 
+        /**
+         * {@code Kind namespace} of the Secrets and ConfigMaps the account may not list (HTTP 403):
+         * skipped, not an error. The container runtime creates neither, and {@code list} on Secrets
+         * reads their values, so the minimal Role leaves them out.
+         */
+        public List<String> notAllowed() {
+            return notAllowed;
+        }
+
         /** The deletion cap stopped the pass: more orphans may be left for the next one. */
         public boolean deletionCapReached() {
             return deletionCapReached;
@@ -230,6 +240,9 @@ public final class OrphanSweeper {
             }
             if (listCapReached) {
                 b.append("; list cap reached, the rest waits for the next pass");
+            }
+            if (!notAllowed.isEmpty()) {
+                b.append("; not allowed to list ").append(String.join(", ", notAllowed));
             }
             if (!errors.isEmpty()) {
                 b.append("; ").append(errors.size()).append(" error(s), first: ").append(errors.get(0));
@@ -328,7 +341,11 @@ public final class OrphanSweeper {
                 result.requests++;
                 page = kind.list().apply(namespace, list);
             } catch (KubernetesClientException e) {
-                // 403: not allowed to list this kind here; 410: the continue token expired.
+                if (e.getCode() == 403 && !"Job".equals(kind.name())) {
+                    result.notAllowed.add(kind.name() + "s in " + namespace);
+                    return;
+                }
+                // 403 on Jobs: the Role lacks list; 410: the continue token expired.
                 result.errors.add("cannot list " + kind.name() + "s in namespace '" + namespace + "': "
                         + FunctionEngine.describe(e));
                 return;

@@ -157,5 +157,6 @@ class OrphanSweeperWorkTest {
     @Test
     void runsEveryFifteenMinutes() {
         assertThat(new OrphanSweeperWork().getRecurrencePeriod()).isEqualTo(Duration.ofMinutes(15).toMillis());
+        assertThat(new OrphanSweeperWork().getInitialDelay()).isEqualTo(Duration.ofMinutes(15).toMillis());
     }
 }

@@ -308,6 +308,26 @@ class OrphanSweeperTest {
     }
 
     @Test
+    void secretsAndConfigMapsTheAccountMayNotListAreSkippedQuietly() {
+        sim.forbid("GET", "/api/v1/namespaces/*/secrets").forbid("GET", "/api/v1/namespaces/*/configmaps");
+        job("default", meta("finished", "app", 1, "job", CONTROLLER));
+        builds.put("app#1", BuildStatus.FINISHED);
+        OrphanSweeper.Result result = sweeper(options(), Set.of()).sweep(List.of("default"), jenkins());
+        assertThat(result.deletedObjects()).containsExactly("Job default/finished");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.notAllowed()).containsExactly("Secrets in default", "ConfigMaps in default");
+        assertThat(result.toString()).contains("not allowed to list Secrets in default, ConfigMaps in default");
+    }
+
+    @Test
+    void jobsTheAccountMayNotListAreAnError() {
+        sim.forbid("GET", "/apis/batch/v1/namespaces/*/jobs");
+        OrphanSweeper.Result result = sweeper(options(), Set.of()).sweep(List.of("default"), jenkins());
+        assertThat(result.errors()).singleElement().asString().startsWith("cannot list Jobs in namespace 'default': ")
+                .contains("HTTP 403");
+    }
+
+    @Test
     void aBuildLookupThatFailsKeepsTheObjects() {
         configMap("default", meta("unknown", "app", 1, "job", CONTROLLER));
         OrphanSweeper.Result result = sweeper(options(), Set.of()).sweep(List.of("default"), (job, n, runId) -> {

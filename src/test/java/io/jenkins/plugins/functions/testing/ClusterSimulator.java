@@ -356,6 +356,16 @@ public final class ClusterSimulator implements TestCluster {
         return specSecond;
     }
 
+    /**
+     * Refuses, from now on, the requests of clients other than the simulator with this method
+     * ({@code *}: any) and path pattern ({@link RequestLog}) with 403 Forbidden, as a Role without
+     * that verb would: {@code forbid("GET", "/api/v1/namespaces/*}{@code /secrets")}.
+     */
+    public ClusterSimulator forbid(String method, String pathPattern) {
+        dispatcher.forbid(method, pathPattern);
+        return this;
+    }
+
     /** Failures inside the simulation (a bug, or an API error it did not expect); tests may assert none. */
     public List<Throwable> errors() {
         return loop.errors();

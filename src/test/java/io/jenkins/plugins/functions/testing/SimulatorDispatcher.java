@@ -71,6 +71,9 @@ final class SimulatorDispatcher extends Dispatcher {
     private final ApiDefaults defaults = new ApiDefaults();
     private final Consumer<Removal> removals;
     private final Runnable onEachRequest;
+    /** Requests answered 403 Forbidden, as RBAC would: {@link RequestLog} patterns by method. */
+    private final java.util.List<java.util.function.Predicate<RequestLog.Entry>> forbidden =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Propagation policies of deletions that wait for finalizers, by uid. */
     private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
 
@@ -82,6 +85,11 @@ final class SimulatorDispatcher extends Dispatcher {
         this.logs = logs;
         this.removals = removals;
         this.onEachRequest = onEachRequest;
+    }
+
+    /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
+    void forbid(String method, String pathPattern) {
+        forbidden.add(RequestLog.matcher(method, pathPattern));
     }
 
     /** The stored object at {@code path} (no query), or null; reads the store directly, no HTTP. */
@@ -100,6 +108,16 @@ final class SimulatorDispatcher extends Dispatcher {
         String pathAndQuery = request.getPath();
         requests.record(method, pathAndQuery, "true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER)));
 
+        if (!forbidden.isEmpty() && !"true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER))) {
+            int q0 = pathAndQuery.indexOf('?');
+            RequestLog.Entry entry = new RequestLog.Entry(java.time.Instant.now(), method,
+                    q0 < 0 ? pathAndQuery : pathAndQuery.substring(0, q0), q0 < 0 ? null : pathAndQuery.substring(q0 + 1));
+            if (forbidden.stream().anyMatch(f -> f.test(entry))) {
+                return ApiStatus.response(403, "Forbidden", "forbidden: User \"system:serviceaccount:default:test\""
+                        + " cannot " + method.toLowerCase(java.util.Locale.ROOT) + " " + entry.path()
+                        + " (simulated RBAC refusal)");
+            }
+        }
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {
             return mockDispatcher.dispatch(request);
