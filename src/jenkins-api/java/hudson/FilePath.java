@@ -31,6 +31,10 @@ public final class FilePath {
         throw new UnsupportedOperationException("signature only");
     }
 
+    public FilePath[] list(String includes, String excludes) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("signature only");
+    }
+
     public String readToString() throws IOException, InterruptedException {
         throw new UnsupportedOperationException("signature only");
     }

@@ -9,6 +9,10 @@ public abstract class ACL {
     public ACL() {
     }
 
+    public static ACLContext as2(Authentication auth) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
     private static Authentication none() {
         return null;
     }

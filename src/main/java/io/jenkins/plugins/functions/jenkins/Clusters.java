@@ -7,8 +7,12 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.runtime.NamespacePolicy;
+import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -23,30 +27,72 @@ public final class Clusters {
 
     /**
      * What a build's runs use: the engine (cluster connection), the namespace runs go to when
-     * their step names none, and the installed runtimes.
+     * their step names none, the installed runtimes, and the administrator's policies: which
+     * namespaces runs may use, the pods' security settings, and the controller's id for labels.
      */
     public static final class Target {
         private final FunctionEngine engine;
         private final String defaultNamespace;
         private final RuntimeRegistry runtimes;
         private final Function<String, Run<?, ?>> builds;
+        private final NamespacePolicy namespaces;
+        private final PodSecurity.Policy podSecurity;
+        private final String controllerId;
 
+        /** Only the default namespace allowed, default pod security, no controller label. */
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
-            this(engine, defaultNamespace, runtimes, Clusters::buildById);
+            this(engine, defaultNamespace, runtimes, NamespacePolicy.onlyDefault(defaultNamespace),
+                    PodSecurity.Policy.defaults(), null, Clusters::buildById);
         }
 
         /** @param builds finds a build by its id ({@code folder/job#12}), null when it is gone */
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes,
                       Function<String, Run<?, ?>> builds) {
+            this(engine, defaultNamespace, runtimes, NamespacePolicy.onlyDefault(defaultNamespace),
+                    PodSecurity.Policy.defaults(), null, builds);
+        }
+
+        /**
+         * @param controllerId the value of the {@code functions.jenkins.io/controller} label on the
+         *                     runs' objects, or null for none
+         */
+        public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes,
+                NamespacePolicy namespaces, PodSecurity.Policy podSecurity, String controllerId) {
+            this(engine, defaultNamespace, runtimes, namespaces, podSecurity, controllerId, Clusters::buildById);
+        }
+
+        /**
+         * @param controllerId the value of the {@code functions.jenkins.io/controller} label on the
+         *                     runs' objects, or null for none
+         * @param builds       finds a build by its id ({@code folder/job#12}), null when it is gone
+         */
+        public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes,
+                NamespacePolicy namespaces, PodSecurity.Policy podSecurity, String controllerId,
+                Function<String, Run<?, ?>> builds) {
             this.engine = engine;
             this.defaultNamespace = defaultNamespace;
             this.runtimes = runtimes;
+            this.namespaces = namespaces;
+            this.podSecurity = podSecurity;
+            this.controllerId = controllerId;
             this.builds = builds;
         }
 
         /** The build of that id, or null when it is gone or cannot be read. */
         public Run<?, ?> build(String externalizableId) {
             return externalizableId == null ? null : builds.apply(externalizableId);
+        }
+
+        public NamespacePolicy namespaces() {
+            return namespaces;
+        }
+
+        public PodSecurity.Policy podSecurity() {
+            return podSecurity;
+        }
+
+        public String controllerId() {
+            return controllerId;
         }
 
         public RuntimeRegistry runtimes() {
@@ -93,30 +139,43 @@ public final class Clusters {
         return previous;
     }
 
+    /**
+     * The engines created so far, one per cluster setting builds have used since Jenkins started:
+     * what the orphan sweeper sweeps with.
+     */
+    public static Collection<FunctionEngine> engines() {
+        return List.copyOf(ENGINES.values());
+    }
+
     /** The namespace used when neither the step, the configuration nor the connection names one. */
     public static final String FALLBACK_NAMESPACE = "default";
 
     private static Target fromConfiguration(Run<?, ?> build) throws IOException {
         FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
+        EngineOptions options = config.engineOptions();
         KubernetesPluginCloud.Connection cloud = config.cloudConnection();
+        FunctionEngine engine;
+        String connectionNamespace;
         if (cloud != null) {
             // The kubernetes plugin renews a cloud's client when its configuration changes: a new
             // client instance gets a new engine; runs on the old one finish there.
-            FunctionEngine engine = ENGINES.computeIfAbsent(
+            engine = ENGINES.computeIfAbsent(
                     "cloud:" + config.getCloudName() + "@" + System.identityHashCode(cloud.client()),
-                    key -> new FunctionEngine(cloud.client(), EngineOptions.defaults()));
-            String namespace = config.getNamespace() != null ? config.getNamespace()
-                    : cloud.namespace() != null ? cloud.namespace()
-                    : engine.client().getNamespace() != null ? engine.client().getNamespace() : FALLBACK_NAMESPACE;
-            return new Target(engine, namespace, FunctionRuntimeProvider.registry());
+                    key -> new FunctionEngine(cloud.client(), options));
+            connectionNamespace = cloud.namespace() != null ? cloud.namespace() : engine.client().getNamespace();
+        } else {
+            ClusterSettings settings = config.settingsFor(build);
+            engine = ENGINES.computeIfAbsent(settings.fingerprint(),
+                    key -> new FunctionEngine(KubernetesClients.create(settings), options));
+            // the kubeconfig context's, or the namespace of the pod Jenkins runs in
+            connectionNamespace = engine.client().getNamespace();
         }
-        ClusterSettings settings = config.settingsFor(build);
-        FunctionEngine engine = ENGINES.computeIfAbsent(settings.fingerprint(),
-                key -> new FunctionEngine(KubernetesClients.create(settings), EngineOptions.defaults()));
-        // The configured namespace, else the connection's own (the kubeconfig context's, or the
-        // namespace of the pod Jenkins runs in), else "default".
+        if (!engine.options().equals(options)) {
+            engine.updateOptions(options); // an administrator changed a threshold
+        }
         String namespace = config.getNamespace() != null ? config.getNamespace()
-                : engine.client().getNamespace() != null ? engine.client().getNamespace() : FALLBACK_NAMESPACE;
-        return new Target(engine, namespace, FunctionRuntimeProvider.registry());
+                : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
+        return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicy(namespace),
+                config.podSecurity(), config.getControllerId());
     }
 }

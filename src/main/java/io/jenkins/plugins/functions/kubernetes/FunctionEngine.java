@@ -39,12 +39,14 @@ public final class FunctionEngine implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
 
     private final KubernetesClient client;
-    private final EngineOptions options;
+    private volatile EngineOptions options;
     private final RunWatcher watcher;
     private final LogFollower logs;
     private final ExecutorService requests;
     private final ScheduledExecutorService timer;
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+    /** Every namespace a run of this engine went to: where the orphan sweeper looks. */
+    private final java.util.Set<String> namespacesUsed = ConcurrentHashMap.newKeySet();
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this.client = Objects.requireNonNull(client, "client");
@@ -61,6 +63,29 @@ public final class FunctionEngine implements AutoCloseable {
 
     public EngineOptions options() {
         return options;
+    }
+
+    /**
+     * Replaces the options (the administrator changed a threshold). Runs in progress use the new
+     * values from their next decision on; a countdown already under way keeps its length.
+     */
+    public void updateOptions(EngineOptions newOptions) {
+        this.options = Objects.requireNonNull(newOptions, "options");
+    }
+
+    /** The namespaces runs of this engine went to since it was created. */
+    public java.util.Set<String> namespacesUsed() {
+        return java.util.Set.copyOf(namespacesUsed);
+    }
+
+    /**
+     * One pass of the {@link OrphanSweeper} over the namespaces, with this engine's connection;
+     * runs this engine follows are never swept. Synchronous: call it from a background thread.
+     */
+    public OrphanSweeper.Result sweepOrphans(java.util.Collection<String> namespaces, OrphanSweeper.Builds builds,
+            OrphanSweeper.Options sweepOptions) {
+        return new OrphanSweeper(client, sweepOptions, java.time.Clock.systemUTC(), runs::containsKey)
+                .sweep(namespaces, builds);
     }
 
     /** Runs in progress in this engine. */
@@ -133,6 +158,7 @@ public final class FunctionEngine implements AutoCloseable {
 
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
     private CompletableFuture<Void> watch(RunRef ref, ActiveRun run) {
+        namespacesUsed.add(ref.namespace());
         CompletableFuture<Void> synced = watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
         synced.exceptionally(error -> {
             watcher.forgetNamespace(ref.namespace());

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +40,7 @@ final class JobRun implements ActiveRun {
     private boolean stopRequested;
     private String stopReason;
     private boolean finishing;
+    private ScheduledFuture<?> pendingTimer;
 
     JobRun(FunctionEngine engine, RunRef ref, LogCursor cursor, RunListener listener, RunState initial) {
         this.engine = engine;
@@ -72,6 +74,7 @@ final class JobRun implements ActiveRun {
         created = true;
         listener.onEvent((adopted ? "Found existing " : "Created ") + ref);
         moveTo(RunState.READY, null);
+        startPendingTimer();
         if (stopRequested) {
             stopNow();
         }
@@ -161,6 +164,7 @@ final class JobRun implements ActiveRun {
         Optional<ContainerStateTerminated> end = PodReading.terminated(pod, RunLabels.MAIN_CONTAINER);
         if (end.isPresent()) {
             cancelFailFast();
+            cancelPendingTimer();
             terminated = end.get();
             if (state.compareTo(RunState.RUNNING) < 0) {
                 moveTo(RunState.RUNNING, null);
@@ -173,6 +177,7 @@ final class JobRun implements ActiveRun {
         }
         if (PodReading.running(pod, RunLabels.MAIN_CONTAINER)) {
             cancelFailFast();
+            cancelPendingTimer();
             moveTo(RunState.RUNNING, null);
             if (follow == null) {
                 startFollow(true);
@@ -188,6 +193,7 @@ final class JobRun implements ActiveRun {
     public synchronized void detach() {
         finishing = true;
         cancelFailFast();
+        cancelPendingTimer();
         closeFollow();
     }
 
@@ -336,6 +342,55 @@ final class JobRun implements ActiveRun {
         failFast.cancel();
     }
 
+    // ---- pending timeout: one timer per run, from the Job's creation until its container starts ----
+
+    /**
+     * Starts the run's one pending timer ({@link EngineOptions#pendingTimeout()}, zero: none). It
+     * is the backstop behind the fail-fast rules above: whatever keeps the container from starting
+     * (no pod at all, a volume that never attaches, a slow pull), the run ends when it fires.
+     */
+    private void startPendingTimer() {
+        Duration limit = engine.options().pendingTimeout();
+        if (limit.isZero() || pendingTimer != null || containerStarted() || finishing) {
+            return;
+        }
+        try {
+            pendingTimer = engine.timer().schedule(this::pendingTooLong, limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the engine is closing: the run is detached, no timer needed
+        }
+    }
+
+    /** The container ran or ran already (a pod event may come before {@link #created}). */
+    private boolean containerStarted() {
+        return terminated != null || state.compareTo(RunState.RUNNING) >= 0;
+    }
+
+    private void cancelPendingTimer() {
+        if (pendingTimer != null) {
+            pendingTimer.cancel(false);
+            pendingTimer = null;
+        }
+    }
+
+    private synchronized void pendingTooLong() {
+        if (pendingTimer == null || finishing || containerStarted()) {
+            return;
+        }
+        pendingTimer = null;
+        long seconds = engine.options().pendingTimeout().toSeconds();
+        String message = podName == null
+                ? "no pod was created for " + ref + " within " + seconds + "s (pendingTimeout); a ResourceQuota,"
+                        + " LimitRange or admission policy may refuse it: see kubectl describe job -n "
+                        + ref.namespace() + " " + ref.name()
+                : "the container of pod " + ref.namespace() + "/" + podName + " did not start within " + seconds
+                        + "s (pendingTimeout)";
+        listener.onEvent("Failing " + ref + ": " + message);
+        finishing = true;
+        closeFollow();
+        complete(RunOutcome.error("PendingTooLong", message), true);
+    }
+
     private void moveTo(RunState next, String detail) {
         if (next.compareTo(state) > 0 && !state.isTerminal()) {
             state = next;
@@ -346,6 +401,7 @@ final class JobRun implements ActiveRun {
     /** Deletes the workload if asked, then reports the outcome: once. */
     private void complete(RunOutcome result, boolean delete) {
         cancelFailFast();
+        cancelPendingTimer();
         CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
                 : CompletableFuture.completedFuture(null);
         cleanup.whenComplete((v, e) -> {

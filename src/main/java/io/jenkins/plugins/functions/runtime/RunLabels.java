@@ -23,6 +23,11 @@ public final class RunLabels {
     /** The Jenkins job's full name, shortened to fit a label value; the annotation keeps it whole. */
     public static final String JENKINS_JOB = PREFIX + "jenkins-job";
     public static final String JENKINS_BUILD = PREFIX + "jenkins-build";
+    /**
+     * The id of the Jenkins controller that started the run: the orphan sweeper of a controller
+     * judges only its own runs' objects, so controllers sharing a namespace leave each other alone.
+     */
+    public static final String CONTROLLER = PREFIX + "controller";
     /** Annotations: the unshortened Jenkins job name and the build URL. */
     public static final String JENKINS_JOB_ANNOTATION = PREFIX + "jenkins-job";
     public static final String JENKINS_BUILD_URL_ANNOTATION = PREFIX + "jenkins-build-url";

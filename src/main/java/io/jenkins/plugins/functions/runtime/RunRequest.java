@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param timeout    how long the workload may run; null for the engine default
  * @param origin     labels that say where the run comes from (Jenkins job and build)
  * @param annotations annotations for every object (full, unshortened Jenkins names and URLs)
+ * @param podSecurity the administrator's pod security choices, applied by the runtime to every
+ *                    pod with {@link PodSecurity#apply}
  */
 public record RunRequest(
         FunctionSpec function,
@@ -29,7 +31,8 @@ public record RunRequest(
         Map<String, Object> parameters,
         Duration timeout,
         Map<String, String> origin,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        PodSecurity.Policy podSecurity) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -39,6 +42,7 @@ public record RunRequest(
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters == null ? Map.of() : parameters));
         origin = Map.copyOf(origin == null ? Map.of() : origin);
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+        podSecurity = podSecurity == null ? PodSecurity.Policy.defaults() : podSecurity;
     }
 
     public static Builder builder(FunctionSpec function, ActionKind action) {
@@ -55,6 +59,7 @@ public record RunRequest(
         private Duration timeout;
         private Map<String, String> origin = Map.of();
         private Map<String, String> annotations = Map.of();
+        private PodSecurity.Policy podSecurity = PodSecurity.Policy.defaults();
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -91,8 +96,14 @@ public record RunRequest(
             return this;
         }
 
+        public Builder podSecurity(PodSecurity.Policy value) {
+            this.podSecurity = value;
+            return this;
+        }
+
         public RunRequest build() {
-            return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations);
+            return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
+                    podSecurity);
         }
     }
 }

@@ -23,6 +23,7 @@ public final class FakeBuild extends Run<FakeBuild.FakeJob, FakeBuild> {
     private final int number;
     private final List<Action> actions = new CopyOnWriteArrayList<>();
     private final AtomicInteger saves = new AtomicInteger();
+    private volatile boolean building = true;
 
     public FakeBuild(String jobName, int number) {
         super(new FakeJob(), 0L);
@@ -62,6 +63,17 @@ public final class FakeBuild extends Run<FakeBuild.FakeJob, FakeBuild> {
 
     public int saves() {
         return saves.get();
+    }
+
+    /** Running until {@link #finish()}. */
+    @Override
+    public boolean isBuilding() {
+        return building;
+    }
+
+    public FakeBuild finish() {
+        building = false;
+        return this;
     }
 
     @Override

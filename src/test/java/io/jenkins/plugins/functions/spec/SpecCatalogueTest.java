@@ -46,7 +46,7 @@ class SpecCatalogueTest {
 
     @Test
     void theCatalogueIsLarge() throws IOException {
-        assertThat(catalogue()).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(catalogue()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(catalogue()).extracting(c -> c.get("case")).doesNotHaveDuplicates();
     }
 

@@ -89,7 +89,8 @@ import okhttp3.mockwebserver.MockWebServer;
  *       answered 415.
  *   <li>Label selectors: {@code =}, {@code ==}, {@code !=}, {@code key} and {@code !key}; set-based
  *       requirements ({@code in}, {@code notin}) are ignored, so such a query matches more than it
- *       should. Field selectors only match {@code metadata.name} and {@code metadata.namespace}.
+ *       should; of several requirements on the same key only one is applied. Field selectors only
+ *       match {@code metadata.name} and {@code metadata.namespace}.
  *   <li>Watches ignore {@code resourceVersion}: a new watch first gets an {@code ADDED} event for
  *       every existing match, then live events; no bookmarks. Informers cope (they see updates).
  *   <li>Deletion is immediate (no graceful termination; objects with finalizers get a {@code
@@ -98,6 +99,10 @@ import okhttp3.mockwebserver.MockWebServer;
  *   <li>{@code generation} increases on any change outside metadata and status; {@code
  *       resourceVersion} is one global counter.
  * </ul>
+ *
+ * <h2>Lists</h2>
+ * Lists with {@code limit} are paginated ({@code continue}, {@code remainingItemCount}) by the
+ * simulator's dispatcher, see {@link SimulatorDispatcher}.
  *
  * <h2>Logs</h2>
  * Followed logs ({@code follow=true}) really stream: lines reach the client as the container writes
@@ -369,6 +374,16 @@ public final class ClusterSimulator implements TestCluster {
 
     public Duration specSecond() {
         return specSecond;
+    }
+
+    /**
+     * Refuses, from now on, the requests of clients other than the simulator with this method
+     * ({@code *}: any) and path pattern ({@link RequestLog}) with 403 Forbidden, as a Role without
+     * that verb would: {@code forbid("GET", "/api/v1/namespaces/*}{@code /secrets")}.
+     */
+    public ClusterSimulator forbid(String method, String pathPattern) {
+        dispatcher.forbid(method, pathPattern);
+        return this;
     }
 
     /** Failures inside the simulation (a bug, or an API error it did not expect); tests may assert none. */

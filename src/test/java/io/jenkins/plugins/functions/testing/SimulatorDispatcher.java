@@ -40,7 +40,11 @@ import okio.Buffer;
  *   <li>tells the garbage collector which objects a request removed and with which propagation
  *       policy ({@code propagationPolicy} / {@code orphanDependents} from the query or the
  *       {@code DeleteOptions} body; the CRUD dispatcher ignores both), including objects removed
- *       later, when their last finalizer goes.
+ *       later, when their last finalizer goes;
+ *   <li>paginates lists that ask for it ({@code limit}, {@code continue}), as the API server does:
+ *       items in key order (namespace, then name), {@code metadata.continue} and {@code
+ *       remainingItemCount} while more remain. Unlike a real server the pages are not a snapshot:
+ *       an object created behind the last returned key after the first page shows on a later page.
  * </ul>
  */
 final class SimulatorDispatcher extends Dispatcher {
@@ -67,6 +71,9 @@ final class SimulatorDispatcher extends Dispatcher {
     private final ApiDefaults defaults = new ApiDefaults();
     private final Consumer<Removal> removals;
     private final Runnable onEachRequest;
+    /** Requests answered 403 Forbidden, as RBAC would: {@link RequestLog} patterns by method. */
+    private final java.util.List<java.util.function.Predicate<RequestLog.Entry>> forbidden =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Propagation policies of deletions that wait for finalizers, by uid. */
     private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
 
@@ -78,6 +85,11 @@ final class SimulatorDispatcher extends Dispatcher {
         this.logs = logs;
         this.removals = removals;
         this.onEachRequest = onEachRequest;
+    }
+
+    /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
+    void forbid(String method, String pathPattern) {
+        forbidden.add(RequestLog.matcher(method, pathPattern));
     }
 
     /** The stored object at {@code path} (no query), or null; reads the store directly, no HTTP. */
@@ -109,6 +121,16 @@ final class SimulatorDispatcher extends Dispatcher {
             return expiredWatch(request);
         }
 
+        if (!forbidden.isEmpty() && !"true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER))) {
+            int q0 = pathAndQuery.indexOf('?');
+            RequestLog.Entry entry = new RequestLog.Entry(java.time.Instant.now(), method,
+                    q0 < 0 ? pathAndQuery : pathAndQuery.substring(0, q0), q0 < 0 ? null : pathAndQuery.substring(q0 + 1));
+            if (forbidden.stream().anyMatch(f -> f.test(entry))) {
+                return ApiStatus.response(403, "Forbidden", "forbidden: User \"system:serviceaccount:default:test\""
+                        + " cannot " + method.toLowerCase(java.util.Locale.ROOT) + " " + entry.path()
+                        + " (simulated RBAC refusal)");
+            }
+        }
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {
             return mockDispatcher.dispatch(request);
@@ -133,6 +155,12 @@ final class SimulatorDispatcher extends Dispatcher {
             }
         }
         String objectPath = name == null ? null : path.substring(0, path.length() - (sub == null ? 0 : sub.length() + 1));
+        if ("GET".equals(method) && name == null) {
+            HttpUrl url = HttpUrl.parse("http://localhost" + pathAndQuery);
+            if (url != null && url.queryParameter("limit") != null && !"true".equals(url.queryParameter("watch"))) {
+                return paginate(request, url);
+            }
+        }
         switch (method) {
             case "POST":
                 return name == null ? create(request, group, plural) : crud.dispatch(request);
@@ -281,6 +309,56 @@ final class SimulatorDispatcher extends Dispatcher {
             return kept.size() == ops.size() ? request : withBody(request, kept);
         }
         return request;
+    }
+
+    /**
+     * A page of a list: the CRUD dispatcher answers with every match; the page is the {@code limit}
+     * items after the key the {@code continue} token names (base64 of {@code namespace/name}).
+     */
+    private MockResponse paginate(RecordedRequest request, HttpUrl url) {
+        long limit;
+        try {
+            limit = Long.parseLong(url.queryParameter("limit"));
+        } catch (NumberFormatException e) {
+            return ApiStatus.response(400, "BadRequest", "limit: Invalid value: " + url.queryParameter("limit"));
+        }
+        MockResponse full = crud.dispatch(request);
+        JsonNode list = parse(full);
+        if (limit <= 0 || !(list instanceof ObjectNode listObject) || !list.path("items").isArray()) {
+            return full;
+        }
+        String after = null;
+        String token = url.queryParameter("continue");
+        if (token != null && !token.isEmpty()) {
+            try {
+                after = new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return ApiStatus.response(400, "BadRequest", "continue key is not valid: " + token);
+            }
+        }
+        java.util.List<JsonNode> items = new java.util.ArrayList<>();
+        list.path("items").forEach(items::add);
+        items.sort(java.util.Comparator.comparing(SimulatorDispatcher::key));
+        String start = after;
+        java.util.List<JsonNode> rest = items.stream().filter(i -> start == null || key(i).compareTo(start) > 0).toList();
+        java.util.List<JsonNode> page = rest.subList(0, (int) Math.min(limit, rest.size()));
+        com.fasterxml.jackson.databind.node.ArrayNode pageItems = listObject.arrayNode();
+        page.forEach(pageItems::add);
+        listObject.set("items", pageItems);
+        ObjectNode meta = listObject.get("metadata") instanceof ObjectNode m ? m : listObject.putObject("metadata");
+        meta.remove("continue");
+        meta.remove("remainingItemCount");
+        if (rest.size() > page.size()) {
+            meta.put("continue", java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(key(page.get(page.size() - 1)).getBytes(StandardCharsets.UTF_8)));
+            meta.put("remainingItemCount", rest.size() - page.size());
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(Serialization.asJson(listObject));
+    }
+
+    private static String key(JsonNode item) {
+        return item.path("metadata").path("namespace").asText("") + "/" + item.path("metadata").path("name").asText("");
     }
 
     /** {@code Background}, {@code Foreground}, {@code Orphan} or null if the request names none. */

@@ -8,10 +8,16 @@ import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.util.Secret;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
+import io.jenkins.plugins.functions.kubernetes.EngineOptions;
+import io.jenkins.plugins.functions.runtime.NamespacePolicy;
+import io.jenkins.plugins.functions.runtime.PodSecurity;
+import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import org.jenkinsci.Symbol;
@@ -28,6 +34,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  * auto-configuration is used: the service
  * account of the pod Jenkins runs in, or {@code KUBECONFIG}. The credential is either a secret
  * text (a bearer token for {@link #getServerUrl()}) or a secret file (a kubeconfig).
+ *
+ * <p>Also the operations and security settings (see {@code docs/operations.md}): the namespaces
+ * runs may use, the fail-fast thresholds, and whether pods must run as non-root. Changing the
+ * configuration needs {@code Jenkins.ADMINISTER} (a {@link GlobalConfiguration}'s own permission).
  */
 @Extension
 @Symbol("functionRuntimes")
@@ -39,6 +49,16 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private String serverCertificate;
     private boolean skipTlsVerify;
     private String namespace;
+    /** Namespace names and patterns beyond the default namespace; null: only the default. */
+    private String allowedNamespaces;
+    // Thresholds in seconds; null: the engine's default (so a changed default reaches old configurations).
+    private Integer imagePullGraceSeconds;
+    private Integer unschedulableGraceSeconds;
+    private Integer configErrorGraceSeconds;
+    private Integer pendingTimeoutSeconds;
+    private boolean enforceNonRoot;
+    /** This controller's id in the labels of its runs' objects; generated once, never configured. */
+    private String controllerId;
 
     public FunctionRuntimesConfiguration() {
         load();
@@ -114,6 +134,147 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public String getAllowedNamespaces() {
+        return allowedNamespaces;
+    }
+
+    /**
+     * Namespaces runs may use besides the default one: names or patterns with {@code *} ({@code
+     * functions, team-*}), separated by commas, spaces or new lines. Empty: only the default namespace.
+     *
+     * @throws IllegalArgumentException naming the field, the value and what is allowed
+     */
+    @DataBoundSetter
+    public void setAllowedNamespaces(String allowedNamespaces) {
+        try {
+            List<String> entries = NamespacePolicy.parse(allowedNamespaces);
+            this.allowedNamespaces = entries.isEmpty() ? null : String.join(", ", entries);
+        } catch (SpecException e) {
+            throw new IllegalArgumentException(e.withOrigin(WHERE).getMessage(), e);
+        }
+        save();
+    }
+
+    public Integer getImagePullGraceSeconds() {
+        return seconds(imagePullGraceSeconds, EngineOptions.defaults().imagePullGrace());
+    }
+
+    /** How long an image pull may keep failing before the run fails; 0 fails at the first failure. */
+    @DataBoundSetter
+    public void setImagePullGraceSeconds(Integer value) {
+        this.imagePullGraceSeconds = nonNegative("imagePullGraceSeconds", value);
+        save();
+    }
+
+    public Integer getUnschedulableGraceSeconds() {
+        return seconds(unschedulableGraceSeconds, EngineOptions.defaults().unschedulableGrace());
+    }
+
+    /** How long a pod may stay unschedulable before the run fails; 0 fails at once. */
+    @DataBoundSetter
+    public void setUnschedulableGraceSeconds(Integer value) {
+        this.unschedulableGraceSeconds = nonNegative("unschedulableGraceSeconds", value);
+        save();
+    }
+
+    public Integer getConfigErrorGraceSeconds() {
+        return seconds(configErrorGraceSeconds, EngineOptions.defaults().configErrorGrace());
+    }
+
+    /** How long a container may fail to be created (a missing Secret or ConfigMap) before the run fails. */
+    @DataBoundSetter
+    public void setConfigErrorGraceSeconds(Integer value) {
+        this.configErrorGraceSeconds = nonNegative("configErrorGraceSeconds", value);
+        save();
+    }
+
+    public Integer getPendingTimeoutSeconds() {
+        return seconds(pendingTimeoutSeconds, EngineOptions.defaults().pendingTimeout());
+    }
+
+    /** How long a run may wait for its container to start, for any reason; 0: no limit. */
+    @DataBoundSetter
+    public void setPendingTimeoutSeconds(Integer value) {
+        this.pendingTimeoutSeconds = nonNegative("pendingTimeoutSeconds", value);
+        save();
+    }
+
+    public boolean isEnforceNonRoot() {
+        return enforceNonRoot;
+    }
+
+    /** Every pod gets {@code runAsNonRoot: true}: images that run as root then fail to start. */
+    @DataBoundSetter
+    public void setEnforceNonRoot(boolean enforceNonRoot) {
+        this.enforceNonRoot = enforceNonRoot;
+        save();
+    }
+
+    /**
+     * This controller's id, the value of the {@code functions.jenkins.io/controller} label on the
+     * objects of its runs: the orphan sweeper only judges objects with its own id. Generated on
+     * first use and kept with the configuration; not configurable.
+     */
+    public synchronized String getControllerId() {
+        if (controllerId == null) {
+            controllerId = newControllerId();
+            save();
+        }
+        return controllerId;
+    }
+
+    /** The engine's thresholds from this configuration. */
+    public EngineOptions engineOptions() {
+        return EngineOptions.defaults()
+                .withImagePullGrace(Duration.ofSeconds(getImagePullGraceSeconds()))
+                .withUnschedulableGrace(Duration.ofSeconds(getUnschedulableGraceSeconds()))
+                .withConfigErrorGrace(Duration.ofSeconds(getConfigErrorGraceSeconds()))
+                .withPendingTimeout(Duration.ofSeconds(getPendingTimeoutSeconds()));
+    }
+
+    /** The namespaces runs may use, given the default namespace they go to. */
+    public NamespacePolicy namespacePolicy(String defaultNamespace) throws AbortException {
+        return namespacePolicy(defaultNamespace, allowedNamespaces);
+    }
+
+    /** The namespace policy from the setting's text; the default namespace is always allowed. */
+    public static NamespacePolicy namespacePolicy(String defaultNamespace, String allowed) throws AbortException {
+        try {
+            return NamespacePolicy.of(defaultNamespace, NamespacePolicy.parse(allowed));
+        } catch (SpecException e) {
+            throw new AbortException(e.withOrigin(WHERE).getMessage());
+        }
+    }
+
+    public PodSecurity.Policy podSecurity() {
+        return new PodSecurity.Policy(enforceNonRoot);
+    }
+
+    /** Where these settings are, for messages. */
+    static final String WHERE = "Function Runtimes (Manage Jenkins » System)";
+
+    static Integer nonNegative(String field, Integer value) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(new SpecException(WHERE, field, value,
+                    "must be 0 or more (seconds); leave it empty for the default").getMessage());
+        }
+        return value;
+    }
+
+    private static Integer seconds(Integer value, Duration fallback) {
+        return value != null ? value : (int) fallback.toSeconds();
+    }
+
+    private static String newControllerId() {
+        char[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+        SecureRandom random = new SecureRandom();
+        char[] id = new char[12];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = alphabet[random.nextInt(alphabet.length)];
+        }
+        return new String(id);
+    }
+
     /**
      * The cluster settings for a run, with the credential looked up in the context of the run's
      * job (so folder-scoped credentials apply and usage is tracked). The secret stays in memory.
@@ -125,15 +286,33 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         }
         StandardCredentials credentials = CredentialsProvider.findCredentialById(
                 credentialsId, StandardCredentials.class, run, List.of());
-        if (credentials == null) {
-            throw new AbortException("Function Runtimes: the cluster credential '" + credentialsId
-                    + "' (Manage Jenkins » System » Function Runtimes) does not exist or is not visible to this job");
+        if (credentials != null) {
+            CredentialsProvider.track(run, credentials);
         }
-        CredentialsProvider.track(run, credentials);
+        return settingsFor(credentialsId, credentials, serverUrl, serverCertificate, skipTlsVerify, namespace,
+                run.getExternalizableId());
+    }
+
+    /**
+     * The cluster settings from the credential found for {@code credentialsId} (null: none found),
+     * or an {@link AbortException} naming the field, the value and what is allowed. Nothing is
+     * sent to the cluster before this succeeds.
+     *
+     * @param build the build the lookup was for ({@code folder/job#12}), for the message
+     */
+    public static ClusterSettings settingsFor(String credentialsId, StandardCredentials credentials, String serverUrl,
+            String serverCertificate, boolean skipTlsVerify, String namespace, String build) throws IOException {
+        if (credentials == null) {
+            throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
+                    "must be the ID of a secret text (a token) or secret file (a kubeconfig) credential visible to "
+                            + build + "; none with this ID is (a credential for builds needs the scope Global, not"
+                            + " System; one in a folder is only visible to the jobs in that folder)").getMessage());
+        }
         if (credentials instanceof StringCredentials token) {
             if (serverUrl == null) {
-                throw new AbortException("Function Runtimes: the cluster credential '" + credentialsId
-                        + "' is a token: set the Kubernetes API server URL it is for (Manage Jenkins » System)");
+                throw new AbortException(new SpecException(WHERE, "serverUrl", null,
+                        "must be set when the credential '" + credentialsId + "' is a secret text: the URL of the"
+                                + " API server the token is for").getMessage());
             }
             return ClusterSettings.server(serverUrl, Secret.toString(token.getSecret()), serverCertificate,
                     skipTlsVerify, namespace);
@@ -141,8 +320,9 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         if (credentials instanceof FileCredentials file) {
             return ClusterSettings.kubeconfig(read(file), namespace);
         }
-        throw new AbortException("Function Runtimes: the cluster credential '" + credentialsId
-                + "' must be a secret text (a token) or a secret file (a kubeconfig)");
+        throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
+                "must be the ID of a secret text (a token) or a secret file (a kubeconfig); this credential is neither"
+                        + " (" + credentials.getClass().getSimpleName() + ")").getMessage());
     }
 
     private static String read(FileCredentials file) throws IOException {

@@ -150,18 +150,31 @@ public abstract class FunctionStepExecution extends StepExecution {
             FunctionSpec function = runtimes.validate(readFunction(s, workspace));
             String ns = s.namespace != null ? s.namespace : target.defaultNamespace();
             if (!Names.isDns1123Label(ns)) {
-                throw new SpecException("namespace", ns, Names.DNS_1123_LABEL_RULE);
+                throw new SpecException(stepName(), "namespace", ns, Names.DNS_1123_LABEL_RULE);
+            }
+            // The administrator's list, before anything is planned or sent (a step argument:
+            // said about the step, also when the function comes from a file).
+            try {
+                target.namespaces().check(ns);
+            } catch (SpecException e) {
+                throw e.withOrigin(stepName());
+            }
+            Map<String, String> origin = new LinkedHashMap<>();
+            origin.put(RunLabels.JENKINS_JOB, jobName(build));
+            origin.put(RunLabels.JENKINS_BUILD, String.valueOf(build.getNumber()));
+            if (target.controllerId() != null) {
+                origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunRequest request = RunRequest.builder(function, actionKind)
                     .runId(runId)
                     .namespace(ns)
                     .parameters(s.parameters)
                     .timeout(s.timeout == null ? null : Durations.parse("timeout", s.timeout))
-                    .origin(Map.of(RunLabels.JENKINS_JOB, jobName(build),
-                            RunLabels.JENKINS_BUILD, String.valueOf(build.getNumber())))
+                    .origin(origin)
                     .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, jobName(build),
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
+                    .podSecurity(target.podSecurity())
                     .build();
             Plan plan = runtimes.plan(request);
             record.resolved(function.name(), function.version(), function.runtime(), ns,

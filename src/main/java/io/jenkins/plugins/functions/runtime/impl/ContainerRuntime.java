@@ -26,6 +26,7 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.ServiceSettings;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
@@ -246,7 +247,7 @@ public final class ContainerRuntime implements FunctionRuntime {
         }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(pod.build())
+                .withSpec(PodSecurity.apply(pod.build(), request.podSecurity()))
                 .build();
     }
 

@@ -24,6 +24,7 @@ import io.jenkins.plugins.functions.model.PythonFunction.Git;
 import io.jenkins.plugins.functions.model.PythonFunction.WorkspacePath;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
@@ -208,7 +209,7 @@ public final class PythonRuntime implements FunctionRuntime {
         }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(pod.build())
+                .withSpec(PodSecurity.apply(pod.build(), request.podSecurity()))
                 .build();
     }
 
