@@ -20,50 +20,19 @@ import java.util.concurrent.TimeUnit;
  * container's log, judges the end (exit code, reason, deadline, fail-fast conditions) and cleans
  * up. It holds no thread: every method reacts to an event and returns.
  */
-final class JobRun implements ActiveRun {
+final class JobRun extends AbstractRun {
 
-    private final FunctionEngine engine;
-    private final RunRef ref;
-    private final RunListener listener;
-    private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
 
-    private RunState state;
-    private volatile LogCursor cursor;
     private LogFollower.Follow follow;
     private boolean followLive;
     private String podName;
     private Job lastJob;
     private boolean sawJob;
     private ContainerStateTerminated terminated;
-    private final FailFast failFast;
-    private boolean created;
-    private boolean stopRequested;
-    private String stopReason;
-    private boolean finishing;
     private ScheduledFuture<?> pendingTimer;
 
     JobRun(FunctionEngine engine, RunRef ref, LogCursor cursor, RunListener listener, RunState initial) {
-        this.engine = engine;
-        this.ref = ref;
-        this.cursor = cursor;
-        this.listener = listener;
-        this.state = initial;
-        this.failFast = new FailFast(engine.options(), engine.timer(), this, listener, this::failNow);
-    }
-
-    @Override
-    public RunRef ref() {
-        return ref;
-    }
-
-    @Override
-    public CompletableFuture<RunOutcome> outcome() {
-        return outcome;
-    }
-
-    @Override
-    public LogCursor cursor() {
-        return cursor;
+        super(engine, ref, cursor, listener, initial);
     }
 
     // ---- creation (engine thread) ----
@@ -86,15 +55,6 @@ final class JobRun implements ActiveRun {
         created(true);
     }
 
-    @Override
-    public synchronized void createFailed(String reason, String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        // An abort that came while the create was under way stays an abort.
-        complete(stopRequested ? RunOutcome.stopped("Aborted", stopReason) : RunOutcome.error(reason, message), false);
-    }
 
     /**
      * The namespace's Jobs and Pods cannot be watched (most often: the plugin's service account
@@ -188,36 +148,11 @@ final class JobRun implements ActiveRun {
         failFast.judge(pod);
     }
 
-    /** The engine closes: stop following and counting down, report nothing, touch nothing. */
     @Override
-    public synchronized void detach() {
-        finishing = true;
+    void quiet() {
         cancelFailFast();
         cancelPendingTimer();
         closeFollow();
-    }
-
-    // ---- stop ----
-
-    @Override
-    public synchronized void stop(String reason) {
-        if (finishing) {
-            return;
-        }
-        stopRequested = true;
-        stopReason = reason == null ? "Aborted" : reason;
-        if (created) {
-            stopNow();
-        }
-        // not created yet: created() or createFailed() finishes the stop
-    }
-
-    private void stopNow() {
-        finishing = true;
-        cancelFailFast();
-        closeFollow();
-        listener.onEvent("Stopping " + ref + ": " + stopReason);
-        complete(RunOutcome.stopped("Aborted", stopReason), true);
     }
 
     // ---- logs ----
@@ -329,7 +264,8 @@ final class JobRun implements ActiveRun {
         complete(result, engine.options().deleteWhenDone() || !result.succeeded());
     }
 
-    private void failNow(String reason, String text) {
+    @Override
+    void cannotStart(String reason, String text) {
         if (finishing) {
             return;
         }
@@ -391,31 +327,5 @@ final class JobRun implements ActiveRun {
         complete(RunOutcome.error("PendingTooLong", message), true);
     }
 
-    private void moveTo(RunState next, String detail) {
-        if (next.compareTo(state) > 0 && !state.isTerminal()) {
-            state = next;
-            listener.onState(next, Instant.now(), detail);
-        }
-    }
 
-    /** Deletes the workload if asked, then reports the outcome: once. */
-    private void complete(RunOutcome result, boolean delete) {
-        cancelFailFast();
-        cancelPendingTimer();
-        CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
-                : CompletableFuture.completedFuture(null);
-        cleanup.whenComplete((v, e) -> {
-            engine.forget(this);
-            synchronized (JobRun.this) {
-                state = result.state();
-                listener.onState(result.state(), result.finishedAt() != null ? result.finishedAt() : Instant.now(),
-                        result.reason());
-            }
-            try {
-                listener.onComplete(result);
-            } finally {
-                outcome.complete(result);
-            }
-        });
-    }
 }

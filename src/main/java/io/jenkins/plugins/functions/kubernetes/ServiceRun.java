@@ -33,40 +33,25 @@ import java.util.concurrent.TimeUnit;
  * Deployment this run created is deleted; one it updated (a new version of a running service) is
  * left as Kubernetes leaves it, still serving from its previous ReplicaSet.
  */
-final class ServiceRun implements ActiveRun {
+final class ServiceRun extends AbstractRun {
 
     /** Restarts after which a crash-looping container is judged broken, not slow. */
     static final int CRASH_LOOP_RESTARTS = 3;
 
-    private final FunctionEngine engine;
-    private final RunRef ref;
-    private final RunListener listener;
     private final Duration readyTimeout;
     private final String url;
-    private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
-    private final FailFast failFast;
 
-    private RunState state;
-    private volatile LogCursor cursor = LogCursor.START;
     private LogFollower.Follow follow;
     private String followedPod;
-    private boolean created;
     private boolean existedBefore;
-    private boolean stopRequested;
-    private String stopReason;
-    private boolean finishing;
     private ScheduledFuture<?> readyTimer;
     private Deployment last;
 
     ServiceRun(FunctionEngine engine, RunRef ref, RunListener listener, Duration readyTimeout, String url,
                RunState initial) {
-        this.engine = engine;
-        this.ref = ref;
-        this.listener = listener;
+        super(engine, ref, LogCursor.START, listener, initial);
         this.readyTimeout = readyTimeout;
         this.url = url;
-        this.state = initial;
-        this.failFast = new FailFast(engine.options(), engine.timer(), this, listener, this::failPods);
     }
 
     /** The in-cluster URL of the plan's Service ({@code http://name.namespace.svc:port}), or null. */
@@ -81,20 +66,6 @@ final class ServiceRun implements ActiveRun {
         return null;
     }
 
-    @Override
-    public RunRef ref() {
-        return ref;
-    }
-
-    @Override
-    public CompletableFuture<RunOutcome> outcome() {
-        return outcome;
-    }
-
-    @Override
-    public LogCursor cursor() {
-        return cursor;
-    }
 
     // ---- creation ----
 
@@ -104,7 +75,7 @@ final class ServiceRun implements ActiveRun {
         created = true;
         existedBefore = updated;
         listener.onEvent((updated ? "Updated " : "Created ") + ref + (updated ? ": rolling forward" : ""));
-        moveTo(RunState.READY);
+        moveTo(RunState.READY, null);
         if (stopRequested) {
             stopNow();
             return;
@@ -124,14 +95,6 @@ final class ServiceRun implements ActiveRun {
         readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public synchronized void createFailed(String reason, String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        complete(stopRequested ? RunOutcome.stopped("Aborted", stopReason) : RunOutcome.error(reason, message), false);
-    }
 
     @Override
     public synchronized void watchFailed(String message) {
@@ -192,7 +155,7 @@ final class ServiceRun implements ActiveRun {
         }
         if (running || "CrashLoopBackOff".equals(waiting)) {
             failFast.cancel();
-            moveTo(RunState.RUNNING);
+            moveTo(RunState.RUNNING, null);
             if (followedPod == null && running) {
                 // The first pod's log, until the rollout is available: why a service does not
                 // come up is usually in there.
@@ -206,7 +169,7 @@ final class ServiceRun implements ActiveRun {
             }
             return;
         }
-        moveTo(RunState.PENDING);
+        moveTo(RunState.PENDING, null);
         failFast.judge(pod);
     }
 
@@ -233,7 +196,8 @@ final class ServiceRun implements ActiveRun {
         outcome.complete(result);
     }
 
-    private void failPods(String reason, String text) {
+    @Override
+    void cannotStart(String reason, String text) {
         fail(reason, "the pods could not start: " + text);
     }
 
@@ -254,29 +218,9 @@ final class ServiceRun implements ActiveRun {
         }
     }
 
-    @Override
-    public synchronized void stop(String reason) {
-        if (finishing) {
-            return;
-        }
-        stopRequested = true;
-        stopReason = reason == null ? "Aborted" : reason;
-        if (created) {
-            stopNow();
-        }
-    }
-
-    private void stopNow() {
-        finishing = true;
-        cancelTimers();
-        closeFollow();
-        listener.onEvent("Stopping " + ref + ": " + stopReason);
-        complete(RunOutcome.stopped("Aborted", stopReason), true);
-    }
 
     @Override
-    public synchronized void detach() {
-        finishing = true;
+    void quiet() {
         cancelTimers();
         closeFollow();
     }
@@ -294,29 +238,7 @@ final class ServiceRun implements ActiveRun {
         }
     }
 
-    private void moveTo(RunState next) {
-        if (next.compareTo(state) > 0 && !state.isTerminal()) {
-            state = next;
-            listener.onState(next, Instant.now(), null);
-        }
-    }
 
-    private void complete(RunOutcome result, boolean delete) {
-        CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
-                : CompletableFuture.completedFuture(null);
-        cleanup.whenComplete((v, e) -> {
-            engine.forget(this);
-            synchronized (ServiceRun.this) {
-                state = result.state();
-                listener.onState(result.state(), Instant.now(), result.reason());
-            }
-            try {
-                listener.onComplete(result);
-            } finally {
-                outcome.complete(result);
-            }
-        });
-    }
 
     /** Rolled out: the controller saw this generation, every replica is updated and available, no old pod is left. */
     static boolean available(Deployment d) {
