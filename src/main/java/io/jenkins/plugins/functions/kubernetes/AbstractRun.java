@@ -51,6 +51,11 @@ abstract class AbstractRun implements ActiveRun {
         return cursor;
     }
 
+    @Override
+    public RunListener listenerFor() {
+        return listener;
+    }
+
     /** The workload could not be created: nothing of the run exists. */
     @Override
     public synchronized void createFailed(String reason, String message) {
@@ -75,12 +80,19 @@ abstract class AbstractRun implements ActiveRun {
         // not created yet: created() or createFailed() finishes the stop
     }
 
-    /** Ends the run on request: its workload is deleted. */
+    /** Ends the run on request: its workload is deleted, unless {@link #keepOnStop()}. */
     final void stopNow() {
         finishing = true;
         quiet();
-        listener.onEvent("Stopping " + ref + ": " + stopReason);
-        complete(RunOutcome.stopped("Aborted", stopReason), true);
+        boolean keep = keepOnStop();
+        listener.onEvent((keep ? "Stopped waiting for " : "Stopping ") + ref + ": " + stopReason);
+        complete(RunOutcome.stopped("Aborted", stopReason + (keep ? "; " + ref
+                + " was already serving: it is left as it is, its rollout goes on in the cluster" : "")), !keep);
+    }
+
+    /** Whether an abort leaves the workload in place (it was serving before this run). */
+    boolean keepOnStop() {
+        return false;
     }
 
     @Override

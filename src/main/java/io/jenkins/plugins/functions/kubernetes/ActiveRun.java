@@ -18,6 +18,9 @@ interface ActiveRun extends RunWatcher.Observer, RunHandle {
     /** A resumed run whose workload was not found. */
     void lostIfUnseen();
 
+    /** Who hears about this run. */
+    RunListener listenerFor();
+
     /** The engine closes: stop following, report nothing, leave the cluster as it is. */
     void detach();
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.functions.run.RunState;
@@ -130,12 +131,22 @@ public final class FunctionEngine implements AutoCloseable {
      * A run whose workload no longer exists ends as an error ({@code Lost}).
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
+        return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT);
+    }
+
+    /**
+     * As {@link #attach(RunRef, LogCursor, RunListener)}, for a service with how long to wait for
+     * its rollout (the step's own timeout, kept across the restart). The URL is read again from
+     * the service's Service.
+     */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout) {
         ActiveRun existing = runs.get(ref.runId());
         if (existing != null) {
             return existing;
         }
         ActiveRun run = isService(ref)
-                ? new ServiceRun(this, ref, listener, DEFAULT_READY_TIMEOUT, null, RunState.READY)
+                ? new ServiceRun(this, ref, listener, readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout,
+                        serviceUrl(ref), RunState.READY)
                 : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
         run.resumed();
@@ -146,6 +157,19 @@ public final class FunctionEngine implements AutoCloseable {
             }
         }, requests);
         return run;
+    }
+
+    /** The URL of a service's Service (same name as its Deployment), or null when it has none. */
+    private String serviceUrl(RunRef ref) {
+        if (!isService(ref)) {
+            return null;
+        }
+        try {
+            Service service = client.services().inNamespace(ref.namespace()).withName(ref.name()).get();
+            return service == null ? null : ServiceRun.urlOf(List.of(service), ref.namespace());
+        } catch (KubernetesClientException e) {
+            return null;
+        }
     }
 
     /** The workload's resource, by kind. */
@@ -176,6 +200,7 @@ public final class FunctionEngine implements AutoCloseable {
     private void create(Plan plan, ActiveRun run) {
         List<HasMetadata> done = new ArrayList<>();
         boolean existed = false;
+        HasMetadata replaced = null;
         try {
             HasMetadata workload = plan.workload();
             HasMetadata createdWorkload;
@@ -189,7 +214,9 @@ public final class FunctionEngine implements AutoCloseable {
                 if (isService(run.ref())) {
                     // A service of that name is running: this run is its new version. Replacing
                     // the Deployment rolls its pods forward; the old ones go when the new are ready.
+                    HasMetadata previous = client.resource(workload).inNamespace(plan.namespace()).get();
                     createdWorkload = client.resource(workload).inNamespace(plan.namespace()).update();
+                    replaced = previous;
                 } else {
                     // Same deterministic name: a repeated start of the same run. Take it over.
                     createdWorkload = client.resource(workload).inNamespace(plan.namespace()).get();
@@ -211,6 +238,14 @@ public final class FunctionEngine implements AutoCloseable {
                 done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
             }
             run.created(existed);
+            if (replaced != null) {
+                Map<String, String> labels = replaced.getMetadata().getLabels();
+                String previousRun = labels == null ? null : labels.get(RunLabels.RUN_ID);
+                if (previousRun != null && !previousRun.equals(run.ref().runId())) {
+                    run.listenerFor().onReplaced(previousRun, replaced.getMetadata().getAnnotations() == null
+                            ? Map.of() : replaced.getMetadata().getAnnotations());
+                }
+            }
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
             for (HasMetadata object : done) {

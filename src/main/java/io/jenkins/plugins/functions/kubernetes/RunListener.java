@@ -27,6 +27,13 @@ public interface RunListener {
     default void onLogCursor(LogCursor cursor) {
     }
 
+    /**
+     * This run took over a service another run had started (a new version of it): that run is
+     * over. Its id and its workload's annotations (the build that started it) are given.
+     */
+    default void onReplaced(String previousRunId, java.util.Map<String, String> annotations) {
+    }
+
     /** The run ended; called exactly once, after its workload was cleaned up. */
     void onComplete(RunOutcome outcome);
 }

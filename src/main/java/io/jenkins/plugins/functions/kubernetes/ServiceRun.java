@@ -196,6 +196,15 @@ final class ServiceRun extends AbstractRun {
         outcome.complete(result);
     }
 
+    /**
+     * Aborting the roll-forward of a service that was already serving must not take it down:
+     * deleting the Deployment would stop the previous version too.
+     */
+    @Override
+    boolean keepOnStop() {
+        return existedBefore;
+    }
+
     @Override
     void cannotStart(String reason, String text) {
         fail(reason, "the pods could not start: " + text);

@@ -199,6 +199,46 @@ class ServiceEngineTest {
     }
 
     @Test
+    void abortingARollForwardLeavesTheServingVersion() throws Exception {
+        sim.onImage("example.com/web:1", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        sim.onImage("example.com/web:slow", PodBehavior.longRunning().neverReady());
+        RecordingListener first = new RecordingListener();
+        engine.start(servePlan("example.com/web:1", ActionKind.SERVE, Map.of(), null), first);
+        first.await(WAIT);
+
+        RecordingListener second = new RecordingListener();
+        RunHandle handle = engine.start(servePlan("example.com/web:slow", ActionKind.SERVE, Map.of(), null), second);
+        eventually(() -> second.events.stream().anyMatch(e -> e.contains("rolling forward")), "the update started");
+        handle.stop("the build was aborted");
+        RunOutcome outcome = second.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.STOPPED);
+        assertThat(outcome.message()).contains("was already serving: it is left as it is");
+        Thread.sleep(300);
+        assertThat(client.apps().deployments().inNamespace("default").withName("web").get())
+                .as("the service is not taken down").isNotNull();
+    }
+
+    @Test
+    void aResumedServeWaitsWithItsOwnTimeoutAndFindsItsUrl() throws Exception {
+        sim.onImage("example.com/web:1", PodBehavior.longRunning().readyAfter(Duration.ofMillis(1500)));
+        RecordingListener before = new RecordingListener();
+        RunHandle handle = engine.start(servePlan("example.com/web:1", ActionKind.SERVE, Map.of(), null), before);
+        eventually(() -> before.states.contains(RunState.READY), "the Deployment exists");
+        RunRef ref = handle.ref();
+        engine.close();
+
+        engine = new FunctionEngine(client, EngineOptions.defaults());
+        RecordingListener after = new RecordingListener();
+        engine.attach(ref, LogCursor.START, after, Duration.ofSeconds(20));
+        RunOutcome outcome = after.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.RUNNING);
+        assertThat(outcome.outputs()).containsEntry("url", "http://web.default.svc:8080");
+        assertThat(before.completions).hasValue(0);
+    }
+
+    @Test
     void abortBeforeTheServiceIsUpRemovesIt() throws Exception {
         sim.onImage("example.com/web:1", PodBehavior.longRunning().neverReady());
         RecordingListener listener = new RecordingListener();

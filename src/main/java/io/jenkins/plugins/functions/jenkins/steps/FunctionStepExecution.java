@@ -88,6 +88,8 @@ public abstract class FunctionStepExecution extends StepExecution {
     private transient volatile Throwable stopCause;
     private volatile RunRef ref;
     private volatile LogCursor cursor = LogCursor.START;
+    /** A service's wait for its rollout, in milliseconds: kept so a resumed wait keeps its limit. */
+    private volatile Long readyTimeoutMillis;
     private volatile boolean done;
 
     protected FunctionStepExecution(FunctionStep step, StepContext context, ActionKind action) {
@@ -191,7 +193,8 @@ public abstract class FunctionStepExecution extends StepExecution {
                     return;
                 }
                 FunctionEngine engine = target.engine();
-                RunHandle h = engine.start(plan, new BuildListener(build, listener, record));
+                readyTimeoutMillis = request.timeout() == null ? null : request.timeout().toMillis();
+                RunHandle h = engine.start(plan, new BuildListener(build, listener, record, target));
                 handle = h;
                 ref = h.ref();
             }
@@ -322,8 +325,9 @@ public abstract class FunctionStepExecution extends StepExecution {
             // last lines: start after whichever is further, so no line is copied twice.
             cursor = LogCursorStore.furthest(cursor, LogCursorStore.load(build, runId));
             listener.getLogger().println(PREFIX + "Resuming " + ref + " after a restart (log from " + cursor + ")");
-            FunctionEngine engine = Clusters.forBuild(build).engine();
-            handle = engine.attach(ref, cursor, new BuildListener(build, listener, record));
+            Clusters.Target target = Clusters.forBuild(build);
+            handle = target.engine().attach(ref, cursor, new BuildListener(build, listener, record, target),
+                    readyTimeoutMillis == null ? null : Duration.ofMillis(readyTimeoutMillis));
         } catch (IOException | InterruptedException | RuntimeException e) {
             context.onFailure(e);
         }
@@ -391,11 +395,32 @@ public abstract class FunctionStepExecution extends StepExecution {
         private final Run<?, ?> build;
         private final PrintStream log;
         private final RunRecord record;
+        private final Clusters.Target target;
 
-        BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record) {
+        BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record, Clusters.Target target) {
             this.build = build;
             this.log = listener.getLogger();
             this.record = record;
+            this.target = target;
+        }
+
+        /** A new version of a service replaced the one a run on another (or this) build served. */
+        @Override
+        public void onReplaced(String previousRunId, Map<String, String> annotations) {
+            String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
+            log.println(PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
+            Run<?, ?> owner = target.build(by);
+            if (owner == null) {
+                return;
+            }
+            for (FunctionRunAction a : FunctionRunAction.of(owner)) {
+                RunRecord previous = a.getRecord();
+                if (previousRunId.equals(previous.getRunId()) && previous.getState() == RunState.RUNNING) {
+                    previous.finish(RunOutcome.stopped("Replaced", "replaced by version " + record.getFunctionVersion()
+                            + " from " + build.getExternalizableId()), previous.getOutputs());
+                    save(owner);
+                }
+            }
         }
 
         @Override

@@ -122,6 +122,11 @@ public class StopFunctionStep extends Step {
             PrintStream log = context.get(TaskListener.class).getLogger();
             Clusters.Target target = Clusters.forBuild(build);
             String ns = namespace != null ? namespace : target.defaultNamespace();
+            try {
+                target.namespaces().check(ns); // the same namespaces the other steps may use
+            } catch (io.jenkins.plugins.functions.spec.SpecException e) {
+                throw new AbortException(e.withOrigin("stopFunction").getMessage());
+            }
             target.engine().stopService(ns, name).whenComplete((stopped, error) -> {
                 if (error != null) {
                     Throwable cause = error.getCause() != null ? error.getCause() : error;

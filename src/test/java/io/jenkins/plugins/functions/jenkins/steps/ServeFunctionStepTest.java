@@ -121,6 +121,36 @@ class ServeFunctionStepTest {
     }
 
     @Test
+    void servingAgainFromAnotherBuildMarksTheReplacedRun() throws Exception {
+        sim.onImage("example.com/web:*", PodBehavior.longRunning().readyAfter(Duration.ofMillis(50)));
+        FakeBuild first = build("team/app", 1);
+        FakeStepContext one = new FakeStepContext(first, null);
+        web("example.com/web:1").start(one).start();
+        one.await(WAIT);
+
+        FakeBuild second = build("team/app", 2);
+        FakeStepContext two = new FakeStepContext(second, null);
+        web("example.com/web:2").start(two).start();
+        two.await(WAIT);
+
+        FunctionRunAction replaced = FunctionRunAction.of(first).get(0);
+        assertThat(replaced.getState()).isEqualTo("STOPPED");
+        assertThat(replaced.getReason()).isEqualTo("Replaced");
+        assertThat(replaced.getMessage()).contains("from team/app#2");
+        assertThat(FunctionRunAction.of(second).get(0).getState()).isEqualTo("RUNNING");
+        assertThat(two.log()).contains("Replacing the version served by team/app#1");
+    }
+
+    @Test
+    void stopFunctionChecksTheAllowedNamespaces() {
+        FakeStepContext context = new FakeStepContext(build("team/cleanup", 1), null);
+        StopFunctionStep step = new StopFunctionStep("web");
+        step.setNamespace("prod");
+        assertThatThrownBy(() -> step.start(context).start()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("stopFunction: field 'namespace': value 'prod' is not allowed");
+    }
+
+    @Test
     void stopFunctionOfNothingIsNotAnError() throws Exception {
         FakeStepContext context = new FakeStepContext(build("team/cleanup", 1), null);
         new StopFunctionStep("nothing-here").start(context).start();
