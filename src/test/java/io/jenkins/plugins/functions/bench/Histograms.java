@@ -1,8 +1,11 @@
 package io.jenkins.plugins.functions.bench;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the JVM's live-object class histogram (the text of {@code jcmd <pid> GC.class_histogram},
@@ -29,6 +32,30 @@ final class Histograms {
             }
         }
         return classes;
+    }
+
+    /**
+     * Live bytes added, grouped by who the classes belong to: the first of {@code prefixes} a class
+     * name starts with, else {@code "JDK"} for {@code java.}, {@code jdk.}, {@code sun.} and arrays
+     * ({@code [B}: byte arrays, whoever holds them), else {@code "other"}. In the order of
+     * {@code prefixes}, then JDK, then other.
+     */
+    static Map<String, Long> growthBy(Map<String, long[]> before, Map<String, long[]> after, List<String> prefixes) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        prefixes.forEach(p -> groups.put(p, 0L));
+        groups.put("JDK", 0L);
+        groups.put("other", 0L);
+        Set<String> names = new HashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        names.remove(TOTAL);
+        for (String name : names) {
+            long delta = after.getOrDefault(name, new long[2])[1] - before.getOrDefault(name, new long[2])[1];
+            String group = prefixes.stream().filter(name::startsWith).findFirst()
+                    .orElse(name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")
+                            || name.startsWith("[") ? "JDK" : "other");
+            groups.merge(group, delta, Long::sum);
+        }
+        return groups;
     }
 
     /** The {@code top} classes whose live bytes grew most, as lines: bytes added, instances added, class. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,14 @@ class HistogramsTest {
         assertThat(h.get("io.example.Run")).containsExactly(10, 480);
         assertThat(h.get(Histograms.TOTAL)).containsExactly(15010, 920480);
         assertThat(Histograms.parse("").get(Histograms.TOTAL)).containsExactly(0, 0);
+    }
+
+    @Test
+    void growthGroupedByOwner() {
+        Map<String, Long> groups = Histograms.growthBy(Histograms.parse(BEFORE), Histograms.parse(AFTER),
+                List.of("io.example.", "okhttp3."));
+        assertThat(groups).containsExactly(Map.entry("io.example.", 24016L), Map.entry("okhttp3.", 0L),
+                Map.entry("JDK", 102400L), Map.entry("other", 0L));
     }
 
     @Test
