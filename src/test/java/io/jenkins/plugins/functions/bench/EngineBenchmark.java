@@ -73,7 +73,8 @@ import javax.management.ObjectName;
  * <p>Settings (system properties, e.g. {@code -Dbenchmark.jvmArgs="-Xmx1g -Dbench.runs=1,50"}):
  * {@code bench.runs} (bursts, default {@code 1,50,500}), {@code bench.runForMs} (pod run time in
  * the bursts, 500), {@code bench.activeRuns} (runs kept active at once, 500; 0 skips that part),
- * {@code bench.minimalThreads} (8), {@code bench.warmupRuns} (50), {@code bench.singleRepeats} (20).
+ * {@code bench.rounds} (how often each burst is repeated, {@code 20,3,1}), {@code bench.minimalThreads}
+ * (8), {@code bench.warmupRuns} (50).
  */
 public final class EngineBenchmark {
 
@@ -96,8 +97,9 @@ public final class EngineBenchmark {
     private static final Duration ACTIVE_WINDOW = Duration.ofSeconds(3);
     private static final int MINIMAL_THREADS = Integer.getInteger("bench.minimalThreads", 8);
     private static final int WARMUP_RUNS = Integer.getInteger("bench.warmupRuns", 50);
-    /** A burst of one run is repeated, one after the other, for percentiles to mean something. */
-    private static final int SINGLE_REPEATS = Integer.getInteger("bench.singleRepeats", 20);
+    /** How many times each burst is repeated (the sides take turns), for percentiles to mean something. */
+    private static final List<Integer> ROUNDS = Arrays.stream(System.getProperty("bench.rounds", "20,3,1")
+            .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
     /** Log lines whose times a run keeps (preallocated, so that they do not count as the run's heap). */
     private static final int MAX_LINES = 128;
@@ -169,12 +171,39 @@ public final class EngineBenchmark {
         printMachine();
 
         System.out.printf("%nWarm-up: %d runs through each side (not reported)%n", WARMUP_RUNS);
-        burst("engine", WARMUP_RUNS);
-        burst("minimal", WARMUP_RUNS);
-        System.out.println("Bursts: n runs started at once, each pod runs " + RUN_FOR.toMillis() + " ms");
-        for (int n : BURSTS) {
-            bursts.add(report(burst("engine", n)));
-            bursts.add(report(burst("minimal", n)));
+        try (Driver d = driver("engine")) {
+            round(d, WARMUP_RUNS);
+        }
+        try (Driver d = driver("minimal")) {
+            round(d, WARMUP_RUNS);
+        }
+        System.out.println("Bursts: n runs started at once, each pod runs " + RUN_FOR.toMillis() + " ms; the sides"
+                + " take turns");
+        for (int i = 0; i < BURSTS.size(); i++) {
+            int n = BURSTS.get(i);
+            int rounds = i < ROUNDS.size() ? ROUNDS.get(i) : 1;
+            List<Round> engine = new ArrayList<>();
+            List<Round> minimal = new ArrayList<>();
+            if (n == 1) {
+                // One run at a time: both sides stay open and take turns run by run.
+                try (Driver e = driver("engine"); Driver m = driver("minimal")) {
+                    for (int k = 0; k < rounds; k++) {
+                        engine.add(round(e, 1));
+                        minimal.add(round(m, 1));
+                    }
+                }
+            } else {
+                for (int k = 0; k < rounds; k++) {
+                    try (Driver e = driver("engine")) {
+                        engine.add(round(e, n));
+                    }
+                    try (Driver m = driver("minimal")) {
+                        minimal.add(round(m, n));
+                    }
+                }
+            }
+            bursts.add(report(new Burst("engine", n, engine)));
+            bursts.add(report(new Burst("minimal", n, minimal)));
         }
         if (ACTIVE_RUNS > 0) {
             System.out.println("Active: " + ACTIVE_RUNS + " runs of long-running pods, all running and streaming at once");
@@ -191,34 +220,33 @@ public final class EngineBenchmark {
 
     // ------------------------------------------------------------------ phases
 
-    /**
-     * A burst: a fresh client (and engine), primed with one run, then {@code n} runs started at
-     * once; a burst of one is repeated {@link #SINGLE_REPEATS} times, one after the other.
-     */
-    private Burst burst(String side, int n) throws Exception {
-        int repeats = n == 1 ? SINGLE_REPEATS : 1;
-        try (Driver driver = driver(side)) {
-            List<Plan> plans = plans(driver.namespace(), SHORT_IMAGE, n * repeats);
-            List<RunTimes> runs = plans.stream().map(RunTimes::new).toList();
-            Thread.sleep(200);
-            Map<Side, Integer> rest = census.count();
-            sim.requests().reset();
-            Sampler sampler = new Sampler(census);
-            sampler.start();
-            long elapsed = 0;
-            boolean all = true;
-            for (int k = 0; k < repeats; k++) {
-                List<RunTimes> these = runs.subList(k * n, (k + 1) * n);
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    driver.start(plans.get(k * n + i), these.get(i));
-                }
-                all &= awaitAll(these, TIMEOUT);
-                elapsed += System.nanoTime() - t0;
-            }
-            sampler.stop();
+    /** One burst on a driver: {@code n} runs started at once, until all completed. */
+    private Round round(Driver driver, int n) throws Exception {
+        List<Plan> plans = plans(driver.namespace(), SHORT_IMAGE, n);
+        List<RunTimes> runs = plans.stream().map(RunTimes::new).toList();
+        Thread.sleep(n == 1 ? 50 : 200);
+        Map<Side, Integer> rest = census.count();
+        sim.requests().reset();
+        Sampler sampler = new Sampler(census);
+        sampler.start();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            driver.start(plans.get(i), runs.get(i));
+        }
+        boolean all = awaitAll(runs, TIMEOUT);
+        long elapsed = System.nanoTime() - t0;
+        sampler.stop();
+        if (n > 1) {
             Thread.sleep(100); // a request sent after the last completion still counts
-            return new Burst(side, n, runs, sim.requests().entries(), rest, sampler, elapsed, all);
+        }
+        return new Round(runs, sim.requests().entries(), rest, sampler, elapsed, all);
+    }
+
+    /** What one burst did. */
+    record Round(List<RunTimes> runs, List<RequestLog.Entry> requests, Map<Side, Integer> rest, Sampler sampler,
+            long elapsedNanos, boolean allCompleted) {
+        int clientThreadsOverRest() {
+            return sampler.peakClient - rest.get(Side.CLIENT);
         }
     }
 
@@ -672,11 +700,16 @@ public final class EngineBenchmark {
         }
 
         String cpuLine() {
+            return cpuLine(processCpuSeconds, wallSeconds, cpuSeconds);
+        }
+
+        static String cpuLine(double processCpuSeconds, double wallSeconds, Map<Side, Double> cpuSeconds) {
+            int cores = Runtime.getRuntime().availableProcessors();
             double known = cpuSeconds.get(Side.SERVER) + cpuSeconds.get(Side.SIMULATOR) + cpuSeconds.get(Side.CLIENT)
                     + cpuSeconds.get(Side.BENCHMARK);
             return String.format("CPU %.1f s in %.1f s on %d cores (%.0f%% busy): API server %.1f s, simulation %.1f s,"
                             + " client %.1f s, benchmark %.1f s, other (GC, JIT, ended threads) %.1f s",
-                    processCpuSeconds, wallSeconds, Runtime.getRuntime().availableProcessors(), 100 * busy(),
+                    processCpuSeconds, wallSeconds, cores, 100 * processCpuSeconds / (wallSeconds * cores),
                     cpuSeconds.get(Side.SERVER), cpuSeconds.get(Side.SIMULATOR), cpuSeconds.get(Side.CLIENT),
                     cpuSeconds.get(Side.BENCHMARK), processCpuSeconds - known);
         }
@@ -688,11 +721,16 @@ public final class EngineBenchmark {
     final class Burst {
         final String side;
         final int n;
-        /** All runs of the burst: {@code n}, or more for a repeated burst of one. */
+        /** All runs of the burst's rounds. */
         final int total;
+        final List<Round> rounds;
+        final Map<Side, Double> cpuSeconds = new EnumMap<>(Side.class);
+        final double processCpuSeconds;
+        final double wallSeconds;
         final Map<String, Integer> requestShapes;
         final int requests;
         final Summary requestsPerRun;
+        /** The rest count and sampler of the round whose client threads grew most. */
         final Map<Side, Integer> rest;
         final Sampler sampler;
         final double seconds;
@@ -709,17 +747,25 @@ public final class EngineBenchmark {
         final Summary podRunTime;
         final int peakRunningPods;
 
-        Burst(String side, int n, List<RunTimes> runs, List<RequestLog.Entry> entries, Map<Side, Integer> rest,
-                Sampler sampler, long elapsedNanos, boolean allCompleted) {
+        Burst(String side, int n, List<Round> rounds) {
             this.side = side;
             this.n = n;
+            this.rounds = rounds;
+            List<RunTimes> runs = rounds.stream().flatMap(r -> r.runs().stream()).toList();
+            List<RequestLog.Entry> entries = rounds.stream().flatMap(r -> r.requests().stream()).toList();
             this.total = runs.size();
             this.requestShapes = RequestShapes.breakdown(entries);
             this.requests = entries.size();
-            this.rest = rest;
-            this.sampler = sampler;
-            this.seconds = elapsedNanos / 1e9;
-            this.allCompleted = allCompleted;
+            Round worst = rounds.stream().max(java.util.Comparator.comparingInt(Round::clientThreadsOverRest)).orElseThrow();
+            this.rest = worst.rest();
+            this.sampler = worst.sampler();
+            this.seconds = rounds.stream().mapToLong(Round::elapsedNanos).sum() / 1e9;
+            this.allCompleted = rounds.stream().allMatch(Round::allCompleted);
+            this.processCpuSeconds = rounds.stream().mapToDouble(r -> r.sampler().processCpuSeconds).sum();
+            this.wallSeconds = rounds.stream().mapToDouble(r -> r.sampler().wallSeconds).sum();
+            for (Side sd : Side.values()) {
+                cpuSeconds.put(sd, rounds.stream().mapToDouble(r -> r.sampler().cpuSeconds.get(sd)).sum());
+            }
             Map<String, Instant> deletes = new HashMap<>();
             Map<String, Integer> perJob = new HashMap<>();
             for (RequestLog.Entry e : entries) {
@@ -797,6 +843,14 @@ public final class EngineBenchmark {
 
         int clientThreadsOverRest() {
             return sampler.peakClient - rest.get(Side.CLIENT);
+        }
+
+        double busy() {
+            return processCpuSeconds / (wallSeconds * Runtime.getRuntime().availableProcessors());
+        }
+
+        String cpuLine() {
+            return Sampler.cpuLine(processCpuSeconds, wallSeconds, cpuSeconds);
         }
 
         String oneLine() {
@@ -911,7 +965,7 @@ public final class EngineBenchmark {
             System.out.printf("| %d | %s | %.1f | %s | %s | %s | %s | %.2f | %d | %.0f%% |%s%n",
                     b.n, b.side, b.runsPerSecond(), Figures.fmt(b.overhead.p50()), Figures.fmt(b.overhead.p99()),
                     Figures.fmt(b.ownTime.p50()), Figures.fmt(b.ownTime.p99()), b.requestsPerRunTotal(),
-                    b.peakRunningPods, 100 * b.sampler.busy(),
+                    b.peakRunningPods, 100 * b.busy(),
                     b.failed > 0 || !b.allCompleted ? " " + b.failed + " runs failed or incomplete" : "");
         }
         System.out.println();
@@ -992,7 +1046,7 @@ public final class EngineBenchmark {
         System.out.println("## Details");
         for (Burst b : bursts) {
             System.out.printf("%n### Burst of %d, %s%s%n", b.n, b.side,
-                    b.total > b.n ? " (" + b.total / b.n + " bursts, one after the other)" : "");
+                    b.rounds.size() > 1 ? " (" + b.rounds.size() + " rounds, taking turns with the other side)" : "");
             System.out.printf("requests: %d, %.2f per run (per run p50 %s, max %s); the simulator's own are not counted%n",
                     b.requests, b.requestsPerRunTotal(), Figures.fmt(b.requestsPerRun.p50()),
                     Figures.fmt(b.requestsPerRun.max()));
@@ -1004,9 +1058,9 @@ public final class EngineBenchmark {
                             + " container start -> Running status sent %s / %s ms%n",
                     Figures.fmt(b.podRunTime.p50()), Figures.fmt(b.podRunTime.p99()), RUN_FOR.toMillis(),
                     Figures.fmt(b.runningLag.p50()), Figures.fmt(b.runningLag.p99()));
-            System.out.println(b.sampler.cpuLine());
-            System.out.printf("client threads at peak: %d (at rest %d), by name:%n", b.sampler.peakClient,
-                    b.rest.get(Side.CLIENT));
+            System.out.println(b.cpuLine());
+            System.out.printf("client threads at peak: %d (at rest %d; the round that grew most), by name:%n",
+                    b.sampler.peakClient, b.rest.get(Side.CLIENT));
             b.sampler.clientGroupsAtPeak.forEach((g, c) -> System.out.printf("  %6d  %s%n", c, g));
         }
         for (Active a : actives) {
