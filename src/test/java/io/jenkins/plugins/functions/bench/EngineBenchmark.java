@@ -740,6 +740,7 @@ public final class EngineBenchmark {
         final Summary ownTime;
         final Summary createTime;
         final Summary endToDelete;
+        final Summary endToReaction;
         final Summary endToComplete;
         final Summary logLatency;
         final Summary logLatencyLive;
@@ -768,10 +769,12 @@ public final class EngineBenchmark {
             }
             Map<String, Instant> deletes = new HashMap<>();
             Map<String, Integer> perJob = new HashMap<>();
+            Map<String, List<RequestLog.Entry>> byJob = new HashMap<>();
             for (RequestLog.Entry e : entries) {
                 String job = RequestShapes.jobOf(e);
                 if (job != null) {
                     perJob.merge(job, 1, Integer::sum);
+                    byJob.computeIfAbsent(job, j -> new ArrayList<>()).add(e);
                 }
                 if (e.method().equals("DELETE") && job != null && e.path().contains("/jobs/")) {
                     deletes.putIfAbsent(job, e.time());
@@ -782,6 +785,7 @@ public final class EngineBenchmark {
             List<Double> own = new ArrayList<>();
             List<Double> create = new ArrayList<>();
             List<Double> toDelete = new ArrayList<>();
+            List<Double> toReaction = new ArrayList<>();
             List<Double> toComplete = new ArrayList<>();
             List<Double> lag = new ArrayList<>();
             List<Double> podRun = new ArrayList<>();
@@ -810,6 +814,12 @@ public final class EngineBenchmark {
                     if (delete != null) {
                         toDelete.add(Duration.between(end.sent(), delete).toNanos() / 1e6);
                     }
+                    // The first request about the run after its end that is not a (resumed) log follow.
+                    byJob.getOrDefault(r.job, List.of()).stream()
+                            .filter(e -> !e.time().isBefore(end.sent()))
+                            .filter(e -> e.query() == null || !e.query().contains("follow=true"))
+                            .map(RequestLog.Entry::time).min(Instant::compareTo)
+                            .ifPresent(t -> toReaction.add(Duration.between(end.sent(), t).toNanos() / 1e6));
                 }
                 if (running != null && end != null) {
                     podIntervals.add(new long[] {micros(running), micros(end.sent())});
@@ -825,6 +835,7 @@ public final class EngineBenchmark {
             this.ownTime = Figures.summarize(own);
             this.createTime = Figures.summarize(create);
             this.endToDelete = Figures.summarize(toDelete);
+            this.endToReaction = Figures.summarize(toReaction);
             this.endToComplete = Figures.summarize(toComplete);
             this.logLatency = side.equals("engine") ? Figures.summarize(lineLatencies(runs, null, false)) : Summary.NONE;
             this.logLatencyLive = side.equals("engine") ? Figures.summarize(lineLatencies(runs, null, true)) : Summary.NONE;
@@ -984,16 +995,20 @@ public final class EngineBenchmark {
         System.out.println();
         System.out.println("## Bursts: promptness (ms)");
         System.out.println();
-        System.out.println("end = the kubelet sends the pod's terminal status. Log latency: line written -> listener; "
-                + "\"live\": only lines written after the pod's Running status was sent.");
+        System.out.println("end = the kubelet sends the pod's terminal status. First reaction: the first request about "
+                + "the run after it, other than a log follow (engine: the final log read; minimal: fabric8's pod GET "
+                + "before the log). Log latency: line written -> listener; \"live\": only lines written after the "
+                + "pod's Running status was sent.");
         System.out.println();
-        System.out.println("| runs | side | end -> DELETE at server p50 / p99 / max | end -> completion p50 / p99 / max "
+        System.out.println("| runs | side | end -> first reaction at server p50 / p99 / max "
+                + "| end -> DELETE at server p50 / p99 / max | end -> completion p50 / p99 / max "
                 + "| log latency p50 / p99 / max | live log latency p50 / p99 / max |");
-        System.out.println("|---:|---|---|---|---|---|");
+        System.out.println("|---:|---|---|---|---|---|---|");
         for (Burst b : bursts) {
             boolean engine = b.side.equals("engine");
-            System.out.printf("| %d | %s | %s | %s | %s | %s |%n", b.n, b.side, triple(b.endToDelete),
-                    triple(b.endToComplete), engine ? triple(b.logLatency) : "n/a: read once at the end",
+            System.out.printf("| %d | %s | %s | %s | %s | %s | %s |%n", b.n, b.side, triple(b.endToReaction),
+                    triple(b.endToDelete), triple(b.endToComplete),
+                    engine ? triple(b.logLatency) : "n/a: read once at the end",
                     engine ? triple(b.logLatencyLive) : "n/a");
         }
         System.out.println();
