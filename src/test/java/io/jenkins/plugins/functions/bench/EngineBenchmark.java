@@ -746,6 +746,7 @@ public final class EngineBenchmark {
         final Summary logLatencyLive;
         final Summary runningLag;
         final Summary podRunTime;
+        final Summary statusPut;
         final int peakRunningPods;
 
         Burst(String side, int n, List<Round> rounds) {
@@ -789,6 +790,7 @@ public final class EngineBenchmark {
             List<Double> toComplete = new ArrayList<>();
             List<Double> lag = new ArrayList<>();
             List<Double> podRun = new ArrayList<>();
+            List<Double> puts = new ArrayList<>();
             List<long[]> podIntervals = new ArrayList<>();
             int bad = 0;
             for (RunTimes r : runs) {
@@ -805,6 +807,7 @@ public final class EngineBenchmark {
                     create.add((r.created - r.started) / 1e6);
                 }
                 if (end != null) {
+                    puts.add(Duration.between(end.sent(), end.written()).toNanos() / 1e6);
                     double endMs = Duration.between(end.sent(), r.completedAt).toNanos() / 1e6;
                     toComplete.add(endMs);
                     if (r.created != 0) {
@@ -841,6 +844,7 @@ public final class EngineBenchmark {
             this.logLatencyLive = side.equals("engine") ? Figures.summarize(lineLatencies(runs, null, true)) : Summary.NONE;
             this.runningLag = Figures.summarize(lag);
             this.podRunTime = Figures.summarize(podRun);
+            this.statusPut = Figures.summarize(puts);
             this.peakRunningPods = Figures.peakOverlap(podIntervals);
         }
 
@@ -1073,6 +1077,8 @@ public final class EngineBenchmark {
                             + " container start -> Running status sent %s / %s ms%n",
                     Figures.fmt(b.podRunTime.p50()), Figures.fmt(b.podRunTime.p99()), RUN_FOR.toMillis(),
                     Figures.fmt(b.runningLag.p50()), Figures.fmt(b.runningLag.p99()));
+            System.out.printf("the kubelet's terminal status PUT, sent -> answered: p50 %s ms, p99 %s ms%n",
+                    Figures.fmt(b.statusPut.p50()), Figures.fmt(b.statusPut.p99()));
             System.out.println(b.cpuLine());
             System.out.printf("client threads at peak: %d (at rest %d; the round that grew most), by name:%n",
                     b.sampler.peakClient, b.rest.get(Side.CLIENT));
