@@ -20,6 +20,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.mockwebserver.MockWebServer;
@@ -140,6 +142,7 @@ public final class ClusterSimulator implements TestCluster {
     private final ControlLoop loop = new ControlLoop("cluster-simulator");
     private final Map<String, PodBehavior> behaviors = new LinkedHashMap<>();
     private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PodStatusWrite>> statusListeners = new CopyOnWriteArrayList<>();
     private final List<Watch> watches = new ArrayList<>();
     private final KubernetesMockServer server;
     private final SimulatorDispatcher dispatcher;
@@ -169,7 +172,7 @@ public final class ClusterSimulator implements TestCluster {
             throw new IllegalStateException(e);
         }
         simulatorClient = createClient(true);
-        kubelet = new Kubelet(simulatorClient, loop, this::behaviorFor, () -> specSecond);
+        kubelet = new Kubelet(simulatorClient, loop, this::behaviorFor, () -> specSecond, this::statusWritten);
         jobs = new JobController(simulatorClient, loop, () -> specSecond);
         deployments = new DeploymentController(simulatorClient, loop, () -> specSecond);
         garbageCollector = new GarbageCollector(simulatorClient, loop, dispatcher::get);
@@ -345,6 +348,34 @@ public final class ClusterSimulator implements TestCluster {
     /** Requests received from clients other than the simulator. */
     public RequestLog requests() {
         return requests;
+    }
+
+    /**
+     * A pod status the simulated kubelet wrote ({@code PUT .../pods/{name}/status}): which pod, its
+     * labels, the phase written, when the request was sent and when the API server answered it.
+     * Exact times, unlike the whole seconds inside the status; for measurements (the benchmark).
+     */
+    public record PodStatusWrite(String namespace, String name, Map<String, String> labels, String phase,
+            Instant sent, Instant written) {
+        /** Whether the phase written is {@code Succeeded} or {@code Failed}. */
+        public boolean terminal() {
+            return "Succeeded".equals(phase) || "Failed".equals(phase);
+        }
+    }
+
+    /**
+     * Calls {@code listener} after every pod status the kubelet wrote, on the simulation's thread:
+     * it must be quick and must not call the API.
+     */
+    public ClusterSimulator onPodStatusWritten(Consumer<PodStatusWrite> listener) {
+        statusListeners.add(Objects.requireNonNull(listener));
+        return this;
+    }
+
+    private void statusWritten(PodStatusWrite write) {
+        for (Consumer<PodStatusWrite> l : statusListeners) {
+            l.accept(write);
+        }
     }
 
     /**

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,36 @@ class ClusterSimulatorLifecycleTest {
             assertThat(threadsOfTheSimulation()).anyMatch(n -> n.startsWith("cluster-simulator"));
         }
         await(ClusterSimulatorLifecycleTest::threadsOfTheSimulation, List::isEmpty);
+    }
+
+    @Test
+    void podStatusWritesAreReportedWithExactTimes() {
+        try (ClusterSimulator sim = ClusterSimulator.start()) {
+            List<ClusterSimulator.PodStatusWrite> writes = new CopyOnWriteArrayList<>();
+            sim.onPodStatusWritten(writes::add);
+            sim.onImage("fn:timed", PodBehavior.succeed().runFor(Duration.ofMillis(300)));
+            sim.client().pods().resource(new PodBuilder(ClusterSimulatorTest.pod("timed", "fn:timed"))
+                    .editMetadata().addToLabels("app", "timed").endMetadata().build()).create();
+            await(() -> writes, w -> w.stream().anyMatch(ClusterSimulator.PodStatusWrite::terminal));
+
+            assertThat(writes).allSatisfy(w -> {
+                assertThat(w.namespace()).isEqualTo("default");
+                assertThat(w.name()).isEqualTo("timed");
+                assertThat(w.labels()).containsEntry("app", "timed");
+                assertThat(w.sent()).isBeforeOrEqualTo(w.written());
+            });
+            assertThat(writes.stream().map(ClusterSimulator.PodStatusWrite::phase).distinct())
+                    .containsSubsequence("Running", "Succeeded");
+            ClusterSimulator.PodStatusWrite running = writes.stream().filter(w -> "Running".equals(w.phase()))
+                    .findFirst().orElseThrow();
+            ClusterSimulator.PodStatusWrite done = writes.stream().filter(w -> "Succeeded".equals(w.phase()))
+                    .findFirst().orElseThrow();
+            assertThat(done.terminal()).isTrue();
+            assertThat(running.terminal()).isFalse();
+            // Exact times: the run time shows, although the status has whole seconds only. (The
+            // Running status is written just after the container started, so a little less.)
+            assertThat(Duration.between(running.sent(), done.sent())).isGreaterThan(Duration.ofMillis(250));
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -75,16 +76,18 @@ final class Kubelet {
     private final ControlLoop loop;
     private final BiFunction<Container, String, PodBehavior> behaviors;
     private final Supplier<Duration> specSecond;
+    private final Consumer<ClusterSimulator.PodStatusWrite> statusWritten;
     private final Map<String, PodRun> runs = new HashMap<>(); // by uid, loop thread only
     private final Map<String, PodLogs> logs = new ConcurrentHashMap<>(); // by namespace/name
     private int nextIp = 10;
 
     Kubelet(KubernetesClient client, ControlLoop loop, BiFunction<Container, String, PodBehavior> behaviors,
-            Supplier<Duration> specSecond) {
+            Supplier<Duration> specSecond, Consumer<ClusterSimulator.PodStatusWrite> statusWritten) {
         this.client = client;
         this.loop = loop;
         this.behaviors = behaviors;
         this.specSecond = specSecond;
+        this.statusWritten = statusWritten;
     }
 
     /** The logs of the pod currently stored under that name, or null; any thread. */
@@ -458,7 +461,12 @@ final class Kubelet {
                 }
                 pod.setStatus(desired);
                 try {
+                    Instant sent = Instant.now();
                     lastSeen = client.pods().inNamespace(namespace).resource(pod).updateStatus();
+                    Instant written = Instant.now();
+                    Map<String, String> labels = lastSeen.getMetadata().getLabels();
+                    statusWritten.accept(new ClusterSimulator.PodStatusWrite(namespace, name,
+                            labels == null ? Map.of() : Map.copyOf(labels), desired.getPhase(), sent, written));
                     return;
                 } catch (KubernetesClientException e) {
                     lastSeen = null;
