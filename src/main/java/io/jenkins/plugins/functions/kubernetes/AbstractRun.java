@@ -26,6 +26,8 @@ abstract class AbstractRun implements ActiveRun {
     String stopReason;
     /** The run is ending: no event may start another ending. */
     boolean finishing;
+    /** An ending that must delete the workload, seen before its creation was confirmed. */
+    private RunOutcome deferred;
 
     AbstractRun(FunctionEngine engine, RunRef ref, LogCursor cursor, RunListener listener, RunState initial) {
         this.engine = engine;
@@ -59,10 +61,11 @@ abstract class AbstractRun implements ActiveRun {
     /** The workload could not be created: nothing of the run exists. */
     @Override
     public synchronized void createFailed(String reason, String message) {
-        if (finishing) {
+        if (finishing && deferred == null) {
             return;
         }
         finishing = true;
+        deferred = null; // nothing was created: there is nothing to delete
         // An abort that came while the create was under way stays an abort.
         complete(stopRequested ? RunOutcome.stopped("Aborted", stopReason) : RunOutcome.error(reason, message), false);
     }
@@ -95,6 +98,21 @@ abstract class AbstractRun implements ActiveRun {
         return false;
     }
 
+    /**
+     * Called by subclasses once the workload's creation is confirmed: an ending that waited for it
+     * goes on now, deleting the workload or not as the subclass now knows. Returns whether there
+     * was one.
+     */
+    final boolean completeDeferred(boolean delete) {
+        if (deferred == null) {
+            return false;
+        }
+        RunOutcome result = deferred;
+        deferred = null;
+        complete(result, delete);
+        return true;
+    }
+
     @Override
     public synchronized void detach() {
         finishing = true;
@@ -118,6 +136,12 @@ abstract class AbstractRun implements ActiveRun {
     /** Deletes the workload if asked, then reports the outcome: once. */
     final void complete(RunOutcome result, boolean delete) {
         quiet();
+        if (delete && !created) {
+            // The informers can tell of a run's end before the engine hears back from its
+            // create (a container that ends at once): the deletion must wait for the workload.
+            deferred = result;
+            return;
+        }
         CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
                 : CompletableFuture.completedFuture(null);
         cleanup.whenComplete((v, e) -> {

@@ -46,11 +46,19 @@ public final class FunctionEngine implements AutoCloseable {
     private final ExecutorService requests;
     private final ScheduledExecutorService timer;
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+    private final LogLimits logLimits;
+    private final AtomicInteger liveStreams = new AtomicInteger();
+    private LogPoller poller;
     /** Every namespace a run of this engine went to: where the orphan sweeper looks. */
     private final java.util.Set<String> namespacesUsed = ConcurrentHashMap.newKeySet();
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
+        this(client, options, LogLimits.defaults());
+    }
+
+    public FunctionEngine(KubernetesClient client, EngineOptions options, LogLimits logLimits) {
         this.client = Objects.requireNonNull(client, "client");
+        this.logLimits = Objects.requireNonNull(logLimits, "logLimits");
         this.options = Objects.requireNonNull(options, "options");
         this.watcher = new RunWatcher(client);
         this.logs = new LogFollower(client);
@@ -328,6 +336,36 @@ public final class FunctionEngine implements AutoCloseable {
         return logs;
     }
 
+    /** Takes one of the live log streams, if one is free; {@link #releaseLiveStream()} gives it back. */
+    boolean acquireLiveStream() {
+        while (true) {
+            int n = liveStreams.get();
+            if (n >= logLimits.liveStreams()) {
+                return false;
+            }
+            if (liveStreams.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseLiveStream() {
+        liveStreams.decrementAndGet();
+    }
+
+    /** The logs followed live right now (for tests and the benchmark). */
+    public int liveLogStreams() {
+        return liveStreams.get();
+    }
+
+    /** The poller of the logs not followed live; started with the first one. */
+    synchronized LogPoller poller() {
+        if (poller == null) {
+            poller = new LogPoller(logs, timer, logLimits);
+        }
+        return poller;
+    }
+
     ScheduledExecutorService timer() {
         return timer;
     }
@@ -349,6 +387,11 @@ public final class FunctionEngine implements AutoCloseable {
     public void close() {
         runs.values().forEach(ActiveRun::detach);
         runs.clear();
+        synchronized (this) {
+            if (poller != null) {
+                poller.close();
+            }
+        }
         watcher.close();
         requests.shutdownNow();
         timer.shutdownNow();

@@ -25,6 +25,10 @@ final class JobRun extends AbstractRun {
 
     private LogFollower.Follow follow;
     private boolean followLive;
+    /** The log's registration with the engine's poller, when it is not followed live. */
+    private LogPoller.Polled polled;
+    /** When a live log ended cleanly (the container's end), null otherwise. */
+    private Instant cleanEnd;
     private String podName;
     private Job lastJob;
     private boolean sawJob;
@@ -42,6 +46,9 @@ final class JobRun extends AbstractRun {
     public synchronized void created(boolean adopted) {
         created = true;
         listener.onEvent((adopted ? "Found existing " : "Created ") + ref);
+        if (completeDeferred(true)) {
+            return; // it ended already: now it can be deleted
+        }
         moveTo(RunState.READY, null);
         startPendingTimer();
         if (stopRequested) {
@@ -129,17 +136,14 @@ final class JobRun extends AbstractRun {
             if (state.compareTo(RunState.RUNNING) < 0) {
                 moveTo(RunState.RUNNING, null);
             }
-            if (follow == null) {
-                startFollow(false);
-            }
-            drainThenFinish();
+            drainThenFinish(); // reads the rest of the log only if something can be missing
             return;
         }
         if (PodReading.running(pod, RunLabels.MAIN_CONTAINER)) {
             cancelFailFast();
             cancelPendingTimer();
             moveTo(RunState.RUNNING, null);
-            if (follow == null) {
+            if (follow == null && polled == null) {
                 startFollow(true);
             }
             return;
@@ -157,18 +161,36 @@ final class JobRun extends AbstractRun {
 
     // ---- logs ----
 
+    /**
+     * Copies the container's log: live while a stream is free ({@link LogLimits}), else by time
+     * through the engine's poller; {@code live == false} is one read of what is there now.
+     */
     private void startFollow(boolean live) {
+        if (live && !engine.acquireLiveStream()) {
+            followLive = false;
+            polled = engine.poller().poll(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, () -> cursor,
+                    this::deliver);
+            return;
+        }
         followLive = live;
         LogFollower.Follow f = engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, live,
-                line -> {
-                    listener.onLog(line);
-                    cursor = cursor.advance(line.time());
-                    // Every line: whatever persists the cursor (a step execution saved on
-                    // shutdown) must hold the position of the last line the build log received.
-                    listener.onLogCursor(cursor);
-                });
+                this::deliver);
         follow = f;
-        f.done().whenComplete((last, error) -> onFollowEnded(f, error));
+        f.done().whenComplete((last, error) -> {
+            if (live) {
+                engine.releaseLiveStream();
+            }
+            onFollowEnded(f, error);
+        });
+    }
+
+    /** One log line: to the listener, then the cursor past it (in that order, for restarts). */
+    private void deliver(LogLine line) {
+        listener.onLog(line);
+        cursor = cursor.advance(line.time());
+        // Every line: whatever persists the cursor (a step execution saved on shutdown) must
+        // hold the position of the last line the build log received.
+        listener.onLogCursor(cursor);
     }
 
     private synchronized void onFollowEnded(LogFollower.Follow f, Throwable error) {
@@ -179,10 +201,31 @@ final class JobRun extends AbstractRun {
         if (terminated != null || !followLive) {
             return; // drainThenFinish waits on this follow
         }
-        // The stream ended while the container still runs: the API server dropped it. Resume
-        // from the cursor after a short pause; the informer tells us if the pod ended meanwhile.
+        if (error == null) {
+            // The kubelet ends a followed log when the container ends: its terminated status
+            // follows shortly, and the log is complete. Reading again would cost a request per
+            // run. Should the container still run a while later (a server that closed the
+            // stream early), follow again from the cursor.
+            cleanEnd = Instant.now();
+            engine.timer().schedule(this::followAgainIfStillRunning, STILL_RUNNING_AFTER.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        // The stream broke while the container still runs: follow again after a short pause;
+        // the informer tells us if the pod ended meanwhile.
         follow = null;
-        engine.timer().schedule(() -> resumeFollow(), error == null ? 1 : 3, TimeUnit.SECONDS);
+        engine.timer().schedule(this::resumeFollow, 1, TimeUnit.SECONDS);
+    }
+
+    /** How long after a cleanly ended log a container that still runs is followed again. */
+    static final Duration STILL_RUNNING_AFTER = Duration.ofSeconds(5);
+
+    private synchronized void followAgainIfStillRunning() {
+        if (!finishing && terminated == null && podName != null) {
+            cleanEnd = null;
+            follow = null;
+            startFollow(true);
+        }
     }
 
     private synchronized void resumeFollow() {
@@ -195,6 +238,9 @@ final class JobRun extends AbstractRun {
         if (follow != null) {
             follow.close();
         }
+        if (polled != null) {
+            polled.cancel();
+        }
     }
 
     // ---- the end ----
@@ -205,7 +251,29 @@ final class JobRun extends AbstractRun {
         }
         finishing = true;
         cancelFailFast();
-        if (follow == null && podName != null) {
+        if (polled != null) {
+            polled.cancel();
+            if (polled.reading()) {
+                // A poll is under way from the same cursor: let it deliver first, or both would.
+                engine.timer().schedule(this::finishAfterPoll, 20, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        finalReadThenFinish();
+    }
+
+    private synchronized void finishAfterPoll() {
+        if (polled != null && polled.reading()) {
+            engine.timer().schedule(this::finishAfterPoll, 20, TimeUnit.MILLISECONDS);
+            return;
+        }
+        finalReadThenFinish();
+    }
+
+    /** Reads what the log has not delivered yet, when anything can be missing, then finishes. */
+    private void finalReadThenFinish() {
+        if (podName != null && needsFinalRead()) {
+            follow = null;
             startFollow(false);
         }
         LogFollower.Follow f = follow;
@@ -223,6 +291,22 @@ final class JobRun extends AbstractRun {
                 finishFromStatus();
             }
         });
+    }
+
+    /**
+     * Whether the log may hold lines not delivered: not when a live stream is still open (it ends
+     * with the container) or ended cleanly when the container did (its end, in whole seconds,
+     * within two seconds of the stream's).
+     */
+    private boolean needsFinalRead() {
+        if (follow != null && followLive && !follow.done().isDone()) {
+            return false;
+        }
+        if (cleanEnd != null) {
+            Instant finishedAt = terminated == null ? null : PodReading.time(terminated.getFinishedAt());
+            return finishedAt != null && finishedAt.isAfter(cleanEnd.plusSeconds(2));
+        }
+        return true;
     }
 
     private synchronized void finishFromJobIfStill() {

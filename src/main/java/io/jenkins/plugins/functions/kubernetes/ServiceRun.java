@@ -75,6 +75,9 @@ final class ServiceRun extends AbstractRun {
         created = true;
         existedBefore = updated;
         listener.onEvent((updated ? "Updated " : "Created ") + ref + (updated ? ": rolling forward" : ""));
+        if (completeDeferred(!existedBefore)) {
+            return; // it failed already: a Deployment that was serving is left as it is
+        }
         moveTo(RunState.READY, null);
         if (stopRequested) {
             stopNow();
