@@ -27,8 +27,11 @@ import java.util.logging.Logger;
  * every line carries its time and a {@link LogCursor} can resume after a reconnect or a controller
  * restart without repeating or losing a line. The request goes through fabric8's asynchronous
  * {@link HttpClient#consumeBytes} (the client's own authentication and TLS apply): no thread of
- * ours waits on the stream. fabric8's {@code watchLog(OutputStream)} was not used because in
- * 6.10 it reports neither the end of the stream nor a refused request (it only logs them).
+ * the engine waits on it, but fabric8 6.10's okhttp backend reads a streamed body with a blocking
+ * loop on one of its dispatcher threads, so a live follow holds that thread until the stream
+ * ends. That is why the engine follows only a bounded number of logs live and reads the others
+ * by time ({@link LogLimits}, {@link LogPoller}). fabric8's {@code watchLog(OutputStream)} was not
+ * used because in 6.10 it reports neither the end of the stream nor a refused request.
  *
  * <p>The stream ends when the container ends (the kubelet closes it), when the API server drops
  * it, or when {@link Follow#close()} is called; {@link Follow#done()} completes then, with the
