@@ -120,6 +120,18 @@ public final class Clusters {
     private Clusters() {
     }
 
+    /** For tests of the glue: {@link #jobName(Run)}. */
+    public static String jobNameForTests(Run<?, ?> build) {
+        return jobName(build);
+    }
+
+    /** The full name of a build's job, from its {@code folder/job#12} id. */
+    static String jobName(Run<?, ?> build) {
+        String id = build.getExternalizableId();
+        int hash = id.lastIndexOf('#');
+        return hash < 0 ? id : id.substring(0, hash);
+    }
+
     private static Run<?, ?> buildById(String id) {
         try {
             return Run.fromExternalizableId(id);
@@ -175,7 +187,7 @@ public final class Clusters {
         }
         String namespace = config.getNamespace() != null ? config.getNamespace()
                 : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
-        return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicy(namespace),
+        return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
                 config.podSecurity(), config.getControllerId());
     }
 }

@@ -31,16 +31,35 @@ public final class NamespacePolicy {
     private final String defaultNamespace;
     private final List<String> patterns;
     private final List<Pattern> regexes;
+    /** The folder whose rule this is, or null for the global list. */
+    private final String folder;
 
-    private NamespacePolicy(String defaultNamespace, List<String> patterns) {
+    private NamespacePolicy(String defaultNamespace, List<String> patterns, String folder) {
         this.defaultNamespace = Objects.requireNonNull(defaultNamespace, "defaultNamespace");
         this.patterns = List.copyOf(patterns);
         this.regexes = this.patterns.stream().map(NamespacePolicy::regex).toList();
+        this.folder = folder;
+    }
+
+    /**
+     * The policy of a job: its folder's rule when one applies (see {@link FolderNamespaces}),
+     * else the global list; the default namespace is allowed either way.
+     */
+    public static NamespacePolicy forJob(String defaultNamespace, Collection<String> global, FolderNamespaces folders,
+                                         String jobFullName) throws SpecException {
+        var rule = folders.ruleFor(jobFullName);
+        if (rule.isPresent()) {
+            for (String p : rule.get().patterns()) {
+                checkPattern(p);
+            }
+            return new NamespacePolicy(defaultNamespace, rule.get().patterns(), rule.get().folder());
+        }
+        return of(defaultNamespace, global);
     }
 
     /** Only the default namespace. */
     public static NamespacePolicy onlyDefault(String defaultNamespace) {
-        return new NamespacePolicy(defaultNamespace, List.of());
+        return new NamespacePolicy(defaultNamespace, List.of(), null);
     }
 
     /**
@@ -52,7 +71,7 @@ public final class NamespacePolicy {
         for (String p : patterns) {
             checkPattern(p);
         }
-        return new NamespacePolicy(defaultNamespace, new ArrayList<>(new LinkedHashSet<>(patterns)));
+        return new NamespacePolicy(defaultNamespace, new ArrayList<>(new LinkedHashSet<>(patterns)), null);
     }
 
     /**
@@ -138,7 +157,9 @@ public final class NamespacePolicy {
                 b.append(", ").append(p);
             }
         }
-        if (patterns.isEmpty()) {
+        if (folder != null) {
+            b.append(" (the namespaces of the jobs in folder '").append(folder).append("')");
+        } else if (patterns.isEmpty()) {
             b.append("; an administrator allows more namespaces in the configuration's allowed namespaces");
         }
         return b.toString();

@@ -9,6 +9,7 @@ import hudson.model.Run;
 import hudson.util.Secret;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
+import io.jenkins.plugins.functions.runtime.FolderNamespaces;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -51,6 +52,7 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private String namespace;
     /** Namespace names and patterns beyond the default namespace; null: only the default. */
     private String allowedNamespaces;
+    private String folderNamespaces;
     // Thresholds in seconds; null: the engine's default (so a changed default reaches old configurations).
     private Integer imagePullGraceSeconds;
     private Integer unschedulableGraceSeconds;
@@ -155,6 +157,27 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public String getFolderNamespaces() {
+        return folderNamespaces;
+    }
+
+    /**
+     * Per-folder namespaces, one folder a line ({@code team-a: team-a-*, shared}): the jobs of a
+     * listed folder may use these instead of the allowed namespaces (the deepest folder wins).
+     *
+     * @throws IllegalArgumentException naming the field, the line and what is allowed
+     */
+    @DataBoundSetter
+    public void setFolderNamespaces(String folderNamespaces) {
+        try {
+            FolderNamespaces rules = FolderNamespaces.parse(folderNamespaces);
+            this.folderNamespaces = rules.rules().isEmpty() ? null : rules.format().strip();
+        } catch (SpecException e) {
+            throw new IllegalArgumentException(e.withOrigin(WHERE).getMessage(), e);
+        }
+        save();
+    }
+
     public Integer getImagePullGraceSeconds() {
         return seconds(imagePullGraceSeconds, EngineOptions.defaults().imagePullGrace());
     }
@@ -235,6 +258,22 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     /** The namespaces runs may use, given the default namespace they go to. */
     public NamespacePolicy namespacePolicy(String defaultNamespace) throws AbortException {
         return namespacePolicy(defaultNamespace, allowedNamespaces);
+    }
+
+    /** The namespaces the runs of a job may use: its folder's rule, else the allowed namespaces. */
+    public NamespacePolicy namespacePolicyForJob(String defaultNamespace, String jobFullName) throws AbortException {
+        return namespacePolicy(defaultNamespace, allowedNamespaces, folderNamespaces, jobFullName);
+    }
+
+    /** The policy from the settings' text, for a job. */
+    public static NamespacePolicy namespacePolicy(String defaultNamespace, String allowed, String folders,
+                                                  String jobFullName) throws AbortException {
+        try {
+            return NamespacePolicy.forJob(defaultNamespace, NamespacePolicy.parse(allowed),
+                    FolderNamespaces.parse(folders), jobFullName);
+        } catch (SpecException e) {
+            throw new AbortException(e.withOrigin(WHERE).getMessage());
+        }
     }
 
     /** The namespace policy from the setting's text; the default namespace is always allowed. */

@@ -106,6 +106,32 @@ class RunFunctionStepPolicyTest {
     // ---- namespaces ----------------------------------------------------------------------------
 
     @Test
+    void aFoldersRuleReplacesTheGlobalListForItsJobs() throws Exception {
+        String folders = "team-a: team-a-*\nteam-b: team-b-*";
+        Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes,
+                FunctionRuntimesConfiguration.namespacePolicy("default", "ci", folders, Clusters.jobNameForTests(build)),
+                PodSecurity.Policy.defaults(), CONTROLLER));
+        FakeBuild build = new FakeBuild("team-a/app", 1);
+        FakeStepContext context = new FakeStepContext(build, null);
+        RunFunctionStep step = step("example.com/hello:1");
+        step.setNamespace("team-b-prod");
+
+        Throwable failure = failureOf(step, context);
+
+        assertThat(failure).isInstanceOf(AbortException.class).hasMessage("runFunction: field 'namespace': value"
+                + " 'team-b-prod' is not allowed: must be a namespace runs may use: default (the default namespace),"
+                + " team-a-* (the namespaces of the jobs in folder 'team-a')");
+        assertNothingSent();
+
+        // the global list does not apply to the folder's jobs either
+        FakeStepContext ci = new FakeStepContext(new FakeBuild("team-a/app", 2), null);
+        RunFunctionStep toCi = step("example.com/hello:1");
+        toCi.setNamespace("ci");
+        assertThat(failureOf(toCi, ci)).hasMessageContaining("'ci' is not allowed");
+        assertNothingSent();
+    }
+
+    @Test
     void aForbiddenNamespaceIsRefusedBeforeAnyRequest() throws Exception {
         allow(List.of("team-*", "ci"), PodSecurity.Policy.defaults());
         FakeBuild build = new FakeBuild("app", 1);
