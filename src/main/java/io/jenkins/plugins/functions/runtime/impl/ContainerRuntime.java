@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -30,7 +32,6 @@ import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
-import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -85,10 +86,7 @@ public final class ContainerRuntime implements FunctionRuntime {
      *                    {@code nvidia.com/gpu} or {@code amd.com/gpu} (a cluster profile's choice)
      */
     public ContainerRuntime(String gpuResource) {
-        if (!Names.isLabelKey(gpuResource) || !gpuResource.contains("/")) {
-            throw new IllegalArgumentException("not an extended resource name (vendor.example/resource): " + gpuResource);
-        }
-        this.gpuResource = gpuResource;
+        this.gpuResource = PodTemplates.checkGpuResource(gpuResource);
     }
 
     public String gpuResource() {
@@ -165,13 +163,10 @@ public final class ContainerRuntime implements FunctionRuntime {
         selector.put(RunLabels.MANAGED_BY, RunLabels.MANAGER);
         selector.put(RunLabels.FUNCTION, RunLabels.labelValue(name));
         selector.put(RunLabels.ACTION, request.action().id());
+        ObjectMeta metadata = new ObjectMetaBuilder().withName(name).withNamespace(request.namespace())
+                .withLabels(labels).withAnnotations(new LinkedHashMap<>(request.annotations())).build();
         Deployment deployment = new DeploymentBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(request.namespace())
-                    .withLabels(labels)
-                    .withAnnotations(new LinkedHashMap<>(request.annotations()))
-                .endMetadata()
+                .withMetadata(metadata)
                 .withNewSpec()
                     .withReplicas(settings.replicas())
                     .withNewSelector().withMatchLabels(selector).endSelector()
@@ -187,12 +182,7 @@ public final class ContainerRuntime implements FunctionRuntime {
                     .withTargetPort(new IntOrString(p.name())).withProtocol("TCP").build());
         }
         Service service = new ServiceBuilder()
-                .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(request.namespace())
-                    .withLabels(labels)
-                    .withAnnotations(new LinkedHashMap<>(request.annotations()))
-                .endMetadata()
+                .withMetadata(new ObjectMetaBuilder(metadata).build())
                 .withNewSpec()
                     .withType(settings.serviceType())
                     .withSelector(selector)

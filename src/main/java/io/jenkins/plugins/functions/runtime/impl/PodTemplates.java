@@ -11,6 +11,7 @@ import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,14 @@ final class PodTemplates {
     }
 
     /** The function's own labels, then the engine's, which win: the engine finds its objects by them. */
+    /** An extended resource name such as {@code nvidia.com/gpu}, checked; a runtime's constructor argument. */
+    static String checkGpuResource(String gpuResource) {
+        if (gpuResource == null || !Names.isLabelKey(gpuResource) || !gpuResource.contains("/")) {
+            throw new IllegalArgumentException("not an extended resource name (vendor.example/resource): " + gpuResource);
+        }
+        return gpuResource;
+    }
+
     static Map<String, String> labels(Map<String, String> own, RunRequest request) {
         Map<String, String> labels = new LinkedHashMap<>(own);
         labels.putAll(RunLabels.of(request));

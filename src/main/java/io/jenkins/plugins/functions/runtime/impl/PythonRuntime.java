@@ -29,7 +29,6 @@ import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
-import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,10 +106,7 @@ public final class PythonRuntime implements FunctionRuntime {
 
     /** @param gpuResource the extended resource name a {@code gpu} amount becomes (see {@link ContainerRuntime}) */
     public PythonRuntime(String gpuResource) {
-        if (!Names.isLabelKey(gpuResource) || !gpuResource.contains("/")) {
-            throw new IllegalArgumentException("not an extended resource name (vendor.example/resource): " + gpuResource);
-        }
-        this.gpuResource = gpuResource;
+        this.gpuResource = PodTemplates.checkGpuResource(gpuResource);
     }
 
     public String gpuResource() {
