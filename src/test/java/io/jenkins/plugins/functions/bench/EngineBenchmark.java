@@ -2,8 +2,13 @@ package io.jenkins.plugins.functions.bench;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -74,7 +79,8 @@ import javax.management.ObjectName;
  * {@code bench.runs} (bursts, default {@code 1,50,500}), {@code bench.runForMs} (pod run time in
  * the bursts, 500), {@code bench.activeRuns} (runs kept active at once, 500; 0 skips that part),
  * {@code bench.rounds} (how often each burst is repeated, {@code 20,3,1}), {@code bench.minimalThreads}
- * (8), {@code bench.warmupRuns} (50).
+ * (8), {@code bench.warmupRuns} (50), {@code bench.services} (concurrent {@code serve} actions driven to
+ * ready after the job phases, 50; 0 skips that part), {@code bench.serviceReadyAfterMs} (300).
  */
 public final class EngineBenchmark {
 
@@ -101,6 +107,12 @@ public final class EngineBenchmark {
     private static final List<Integer> ROUNDS = Arrays.stream(System.getProperty("bench.rounds", "20,3,1")
             .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
+    private static final String SERVICE_IMAGE = "bench.example/fn:serve";
+    /** Concurrent serve actions of the services phase; 0 skips it. */
+    private static final int SERVICES = Integer.getInteger("bench.services", 50);
+    /** Serves through each side before the services phase, not reported. */
+    private static final int SERVICE_WARMUP = 10;
+    private static final Duration SERVICE_READY_AFTER = Duration.ofMillis(Long.getLong("bench.serviceReadyAfterMs", 300));
     /** Log lines whose times a run keeps (preallocated, so that they do not count as the run's heap). */
     private static final int MAX_LINES = 128;
 
@@ -109,6 +121,7 @@ public final class EngineBenchmark {
     private final Truth truth = new Truth();
     private final List<Burst> bursts = new ArrayList<>();
     private final List<Active> actives = new ArrayList<>();
+    private final List<Serves> services = new ArrayList<>();
 
     private EngineBenchmark(ClusterSimulator sim, ThreadCensus census) {
         this.sim = sim;
@@ -167,6 +180,8 @@ public final class EngineBenchmark {
         sim.onImage(SHORT_IMAGE, PodBehavior.succeed().runFor(RUN_FOR).logEvery(LOG_EVERY, LINES, "line "));
         sim.onImage(LONG_IMAGE, PodBehavior.succeed().runFor(LONG_RUN_FOR)
                 .logEvery(TICK_EVERY, (int) (LONG_RUN_FOR.toMillis() / TICK_EVERY.toMillis()), "tick "));
+        sim.onImage(SERVICE_IMAGE, PodBehavior.longRunning().readyAfter(SERVICE_READY_AFTER)
+                .logs("listening on :8080"));
         sim.onPodStatusWritten(truth);
         printMachine();
 
@@ -209,6 +224,16 @@ public final class EngineBenchmark {
             System.out.println("Active: " + ACTIVE_RUNS + " runs of long-running pods, all running and streaming at once");
             actives.add(active("engine"));
             actives.add(active("minimal"));
+        }
+        if (SERVICES > 0) {
+            System.out.println("Services: " + SERVICES + " serve actions started at once, each until ready (pods ready after "
+                    + SERVICE_READY_AFTER.toMillis() + " ms); warm-up: " + SERVICE_WARMUP
+                    + " serves through each side (not reported)");
+            // Warm-up, not reported: the simulator's Deployment path and both sides' serve code are cold here.
+            serveRound("engine", SERVICE_WARMUP, false);
+            serveRound("minimal", SERVICE_WARMUP, false);
+            services.add(serveRound("engine", SERVICES, true));
+            services.add(serveRound("minimal", SERVICES, true));
         }
         printResults();
     }
@@ -909,6 +934,254 @@ public final class EngineBenchmark {
         }
     }
 
+    // ------------------------------------------------------------------ services
+
+    /**
+     * The services phase: {@link #SERVICES} distinct functions served at once on one side, each
+     * until ready (engine: the run's outcome, RUNNING; minimal: the Deployment seen available), then
+     * deleted (not measured).
+     */
+    private Serves serveRound(String side, int n, boolean print) throws Exception {
+        ServeSide d = side.equals("engine") ? new EngineServes() : new MinimalServes();
+        try {
+            List<Plan> plans = servePlans(d.namespace(), n);
+            List<ServeTimes> serves = plans.stream().map(ServeTimes::new).toList();
+            Thread.sleep(200);
+            Map<Side, Integer> rest = census.count();
+            sim.requests().reset();
+            Sampler sampler = new Sampler(census);
+            sampler.start();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < serves.size(); i++) {
+                d.start(plans.get(i), serves.get(i));
+            }
+            boolean all = true;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            for (ServeTimes s : serves) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !s.done.await(left, TimeUnit.NANOSECONDS)) {
+                    all = false;
+                    break;
+                }
+            }
+            long elapsed = System.nanoTime() - t0;
+            sampler.stop();
+            Thread.sleep(100); // a request sent after the last ready still counts
+            Serves s = new Serves(side, serves, RequestShapes.breakdown(sim.requests().entries()),
+                    sim.requests().entries().size(), rest, sampler, elapsed, all);
+            if (print) {
+                System.out.printf("  %-7s %4d serves: %s%n", side, serves.size(), s.oneLine());
+            }
+            return s;
+        } finally {
+            d.close();
+            String ns = d.namespace();
+            sim.client().apps().deployments().inNamespace(ns).withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            sim.client().services().inNamespace(ns).withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER).delete();
+            waitUntil(() -> sim.client().pods().inNamespace(ns).list().getItems().isEmpty()
+                    && sim.client().apps().deployments().inNamespace(ns).list().getItems().isEmpty(), TIMEOUT);
+        }
+    }
+
+    /** {@code svc-1 .. svc-N}: one port (8080), one replica each. */
+    private static List<Plan> servePlans(String namespace, int n) throws Exception {
+        List<Plan> plans = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            FunctionSpec spec = RUNTIME.validate(FunctionSpec.of("svc-" + i, "container",
+                    Map.of("image", SERVICE_IMAGE, "ports", List.of(8080), "replicas", 1)));
+            plans.add(RUNTIME.plan(RunRequest.builder(spec, ActionKind.SERVE)
+                    .runId(Integer.toString(RUN_IDS.incrementAndGet(), 36)).namespace(namespace).build()));
+        }
+        return plans;
+    }
+
+    /** Starts serve actions one way, on a client of its own. */
+    private interface ServeSide extends AutoCloseable {
+        String namespace();
+
+        void start(Plan plan, ServeTimes s);
+
+        @Override
+        void close();
+    }
+
+    /** The engine, primed as in the bursts (one job run): its Deployment informer starts with the first serve. */
+    private final class EngineServes implements ServeSide {
+        final EngineDriver driver;
+
+        EngineServes() throws Exception {
+            driver = (EngineDriver) driver("engine");
+        }
+
+        @Override
+        public String namespace() {
+            return driver.namespace();
+        }
+
+        @Override
+        public void start(Plan plan, ServeTimes s) {
+            s.started = System.nanoTime();
+            driver.engine.start(plan, new RunListener() {
+                @Override
+                public void onComplete(RunOutcome outcome) {
+                    s.complete(outcome.state() == RunState.RUNNING);
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    /**
+     * The minimum: per serve, create the Deployment, then the Service owned by it (the plan's
+     * objects, as the engine creates them), on a pool of {@link #MINIMAL_THREADS} threads; wait for
+     * availability through ONE Deployment watch shared by all serves, opened before the burst (a
+     * plain watch, no informer: no list, no cache); no log copying.
+     */
+    private final class MinimalServes implements ServeSide {
+        final KubernetesClient client;
+        final ExecutorService pool;
+        final Map<String, ServeTimes> serves = new ConcurrentHashMap<>();
+        final Watch watch;
+
+        MinimalServes() {
+            client = KubernetesClients.create(ClusterSettings.server(sim.url(), null, null, false, MINIMAL_NS));
+            AtomicInteger count = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(MINIMAL_THREADS, r -> {
+                Thread t = new Thread(r, "minimal-requests-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            watch = client.apps().deployments().inNamespace(MINIMAL_NS)
+                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER).watch(new Watcher<>() {
+                        @Override
+                        public void eventReceived(Action action, Deployment d) {
+                            if (action == Action.DELETED || !available(d)) {
+                                return;
+                            }
+                            ServeTimes s = serves.remove(d.getMetadata().getName());
+                            if (s != null) {
+                                s.complete(true);
+                            }
+                        }
+
+                        @Override
+                        public void onClose(WatcherException cause) {
+                        }
+                    });
+        }
+
+        @Override
+        public String namespace() {
+            return MINIMAL_NS;
+        }
+
+        @Override
+        public void start(Plan plan, ServeTimes s) {
+            s.started = System.nanoTime();
+            serves.put(s.name, s);
+            pool.execute(() -> {
+                try {
+                    HasMetadata created = client.resource(plan.workload()).inNamespace(MINIMAL_NS).create();
+                    OwnerReference owner = new OwnerReferenceBuilder().withApiVersion(created.getApiVersion())
+                            .withKind(created.getKind()).withName(created.getMetadata().getName())
+                            .withUid(created.getMetadata().getUid()).withBlockOwnerDeletion(true).withController(false)
+                            .build();
+                    for (HasMetadata object : plan.objects()) {
+                        if (object != plan.workload()) {
+                            object.getMetadata().setOwnerReferences(List.of(owner));
+                            client.resource(object).inNamespace(MINIMAL_NS).create();
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    serves.remove(s.name);
+                    s.complete(false);
+                }
+            });
+        }
+
+        /** The engine's test: this generation observed, every replica updated and available, no old pod left. */
+        private boolean available(Deployment d) {
+            DeploymentStatus status = d.getStatus();
+            if (status == null) {
+                return false;
+            }
+            Long generation = d.getMetadata().getGeneration();
+            Long observed = status.getObservedGeneration();
+            if (generation != null && (observed == null || observed < generation)) {
+                return false;
+            }
+            int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            int updated = status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+            int available = status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
+            int total = status.getReplicas() == null ? 0 : status.getReplicas();
+            return updated >= desired && available >= desired && total <= updated;
+        }
+
+        @Override
+        public void close() {
+            watch.close();
+            pool.shutdownNow();
+            client.close();
+        }
+    }
+
+    /** One serve: when it started and when it was ready. */
+    static final class ServeTimes {
+        final String name;
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile long started;
+        volatile long ready;
+        volatile boolean ok;
+
+        ServeTimes(Plan plan) {
+            name = plan.workload().getMetadata().getName();
+        }
+
+        void complete(boolean success) {
+            ready = System.nanoTime();
+            ok = success;
+            done.countDown();
+        }
+    }
+
+    /** The figures of one side's services phase. */
+    record Serves(String side, List<ServeTimes> serves, Map<String, Integer> requestShapes, int requests,
+            Map<Side, Integer> rest, Sampler sampler, long elapsedNanos, boolean allReady) {
+        int ready() {
+            return (int) serves.stream().filter(s -> s.ready != 0 && s.ok).count();
+        }
+
+        double servesPerSecond() {
+            return ready() / (elapsedNanos / 1e9);
+        }
+
+        Summary timeToReady() {
+            return Figures.summarize(serves.stream().filter(s -> s.ready != 0 && s.ok)
+                    .map(s -> (s.ready - s.started) / 1e6).toList());
+        }
+
+        double requestsPerServe() {
+            return (double) requests / serves.size();
+        }
+
+        int clientThreadsOverRest() {
+            return sampler.peakClient - rest.get(Side.CLIENT);
+        }
+
+        String oneLine() {
+            Summary t = timeToReady();
+            return String.format("%.1f serves/s, time to ready p50 %s ms p99 %s ms, %.2f requests/serve,"
+                            + " client threads +%d%s", servesPerSecond(), Figures.fmt(t.p50()), Figures.fmt(t.p99()),
+                    requestsPerServe(), clientThreadsOverRest(),
+                    ready() < serves.size() || !allReady ? ", " + (serves.size() - ready()) + " NOT READY" : "");
+        }
+    }
+
     // ------------------------------------------------------------------ heap
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -1062,6 +1335,41 @@ public final class EngineBenchmark {
                         e.perRunKb() - m.perRunKb());
             }
         }
+        if (!services.isEmpty()) {
+            System.out.println();
+            System.out.println("## Services: " + SERVICES + " concurrent serves to ready");
+            System.out.println();
+            System.out.println("svc-1..svc-" + SERVICES + ", port 8080, 1 replica, pods ready " + SERVICE_READY_AFTER.toMillis()
+                    + " ms after they start. time to ready = start -> the run's outcome RUNNING (engine) / the "
+                    + "Deployment seen available on the shared Deployment watch (minimal). requests at the server, the "
+                    + "simulator's own not counted.");
+            System.out.println();
+            System.out.println("| side | serves/s | time to ready p50 | time to ready p99 | requests/serve "
+                    + "| client threads rest -> peak | CPU busy |");
+            System.out.println("|---|---:|---:|---:|---:|---|---:|");
+            for (Serves s : services) {
+                Summary t = s.timeToReady();
+                System.out.printf("| %s | %.1f | %s | %s | %.2f | %d -> %d (+%d) | %.0f%% |%s%n", s.side(),
+                        s.servesPerSecond(), Figures.fmt(t.p50()), Figures.fmt(t.p99()), s.requestsPerServe(),
+                        s.rest().get(Side.CLIENT), s.sampler().peakClient, s.clientThreadsOverRest(),
+                        100 * s.sampler().busy(), s.ready() < s.serves().size() || !s.allReady()
+                                ? " " + (s.serves().size() - s.ready()) + " not ready" : "");
+            }
+            Serves e = services.stream().filter(s -> s.side().equals("engine")).findFirst().orElse(null);
+            Serves mi = services.stream().filter(s -> s.side().equals("minimal")).findFirst().orElse(null);
+            if (e != null && mi != null) {
+                System.out.println();
+                System.out.println("| engine / minimal | serves/s | time to ready p50 | time to ready p99 | requests/serve "
+                        + "| client threads over rest |");
+                System.out.println("|---|---:|---:|---:|---:|---:|");
+                System.out.printf("| %d serves | %s | %s | %s | %s | %s |%n", SERVICES,
+                        Figures.ratio(e.servesPerSecond(), mi.servesPerSecond()),
+                        Figures.ratio(e.timeToReady().p50(), mi.timeToReady().p50()),
+                        Figures.ratio(e.timeToReady().p99(), mi.timeToReady().p99()),
+                        Figures.ratio(e.requestsPerServe(), mi.requestsPerServe()),
+                        Figures.ratio(e.clientThreadsOverRest(), mi.clientThreadsOverRest()));
+            }
+        }
         System.out.println();
         System.out.println("## Details");
         for (Burst b : bursts) {
@@ -1084,6 +1392,16 @@ public final class EngineBenchmark {
             System.out.printf("client threads at peak: %d (at rest %d; the round that grew most), by name:%n",
                     b.sampler.peakClient, b.rest.get(Side.CLIENT));
             b.sampler.clientGroupsAtPeak.forEach((g, c) -> System.out.printf("  %6d  %s%n", c, g));
+        }
+        for (Serves s : services) {
+            System.out.printf("%n### %d serves, %s%n", s.serves().size(), s.side());
+            System.out.printf("requests: %d, %.2f per serve; the simulator's own are not counted%n", s.requests(),
+                    s.requestsPerServe());
+            s.requestShapes().forEach((shape, count) -> System.out.printf("  %6d  %s%n", count, shape));
+            System.out.println(s.sampler().cpuLine());
+            System.out.printf("client threads at peak: %d (at rest %d), by name:%n", s.sampler().peakClient,
+                    s.rest().get(Side.CLIENT));
+            s.sampler().clientGroupsAtPeak.forEach((g, c) -> System.out.printf("  %6d  %s%n", c, g));
         }
         for (Active a : actives) {
             System.out.printf("%n### %d active runs, %s%n", a.activeRuns(), a.side());
