@@ -161,14 +161,21 @@ final class ServiceRun extends AbstractRun {
             moveTo(RunState.RUNNING, null);
             if (followedPod == null && running) {
                 // The first pod's log, until the rollout is available: why a service does not
-                // come up is usually in there.
+                // come up is usually in there. Only when a live stream is free (LogLimits): a
+                // service's start log is a help, not a record, so it is never polled.
                 followedPod = pod.getMetadata().getName();
-                LogFollower.Follow f = engine.logs().follow(ref.namespace(), followedPod, RunLabels.MAIN_CONTAINER,
-                        cursor, true, line -> {
-                            listener.onLog(line);
-                            cursor = cursor.advance(line.time());
-                        });
-                follow = f;
+                if (engine.acquireLiveStream()) {
+                    LogFollower.Follow f = engine.logs().follow(ref.namespace(), followedPod,
+                            RunLabels.MAIN_CONTAINER, cursor, true, line -> {
+                                listener.onLog(line);
+                                cursor = cursor.advance(line.time());
+                            });
+                    follow = f;
+                    f.done().whenComplete((c, e) -> engine.releaseLiveStream());
+                } else {
+                    listener.onEvent("Not copying the log of pod " + followedPod + ": all "
+                            + "live log streams are in use (kubectl logs " + followedPod + " -n " + ref.namespace() + ")");
+                }
             }
             return;
         }
