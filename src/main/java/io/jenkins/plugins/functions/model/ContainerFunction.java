@@ -56,10 +56,7 @@ public record ContainerFunction(
     /** The runtime fields in canonical form (everything but {@code name} and {@code runtime}). */
     public Map<String, Object> toFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
-        putIf(fields, "description", description);
-        if (!labels.isEmpty()) {
-            fields.put("labels", labels);
-        }
+        SpecFields.putCommon(fields, description, labels);
         fields.put("image", image);
         if (!command.isEmpty()) {
             fields.put("command", command);
@@ -67,19 +64,9 @@ public record ContainerFunction(
         if (!args.isEmpty()) {
             fields.put("args", args);
         }
-        if (!env.isEmpty()) {
-            List<Map<String, String>> list = new ArrayList<>();
-            for (Env e : env) {
-                list.add(e.toMap());
-            }
-            fields.put("env", list);
-        }
-        putIf(fields, "workingDir", workingDir);
-        putIf(fields, "imagePullPolicy", imagePullPolicy == null ? null : imagePullPolicy.value());
-        if (!resources.isEmpty()) {
-            fields.put("resources", resources.toMap());
-        }
-        putIf(fields, "serviceAccount", serviceAccount);
+        SpecFields.putEnv(fields, env);
+        SpecFields.putIf(fields, "workingDir", workingDir);
+        SpecFields.putPod(fields, imagePullPolicy, resources, serviceAccount);
         return Collections.unmodifiableMap(fields);
     }
 
@@ -88,11 +75,6 @@ public record ContainerFunction(
         return FunctionSpec.of(name, runtime, toFields());
     }
 
-    private static void putIf(Map<String, Object> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
 
     /**
      * One environment variable.

@@ -73,10 +73,7 @@ public record PythonFunction(
     /** The runtime fields in canonical form (everything but {@code name} and {@code runtime}). */
     public Map<String, Object> toFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
-        putIf(fields, "description", description);
-        if (!labels.isEmpty()) {
-            fields.put("labels", labels);
-        }
+        SpecFields.putCommon(fields, description, labels);
         fields.put("source", source.toMap());
         fields.put("handler", handler.toValue());
         if (!requirements.isEmpty()) {
@@ -84,21 +81,8 @@ public record PythonFunction(
         }
         fields.put("pythonVersion", pythonVersion);
         fields.put("image", image);
-        if (!env.isEmpty()) {
-            List<Map<String, String>> list = new ArrayList<>();
-            for (Env e : env) {
-                Map<String, String> item = new LinkedHashMap<>();
-                item.put("name", e.name());
-                item.put("value", e.value());
-                list.add(item);
-            }
-            fields.put("env", list);
-        }
-        putIf(fields, "imagePullPolicy", imagePullPolicy == null ? null : imagePullPolicy.value());
-        if (!resources.isEmpty()) {
-            fields.put("resources", resources.toMap());
-        }
-        putIf(fields, "serviceAccount", serviceAccount);
+        SpecFields.putEnv(fields, env);
+        SpecFields.putPod(fields, imagePullPolicy, resources, serviceAccount);
         return Collections.unmodifiableMap(fields);
     }
 
@@ -107,11 +91,6 @@ public record PythonFunction(
         return FunctionSpec.of(name, runtime, toFields());
     }
 
-    private static void putIf(Map<String, Object> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
 
     /** Where a function's code comes from. */
     public sealed interface Source permits Files, WorkspacePath, Git {
