@@ -168,6 +168,13 @@ public final class PodBehavior {
         return b.build();
     }
 
+    /** Writes a line at a given time after the container starts (a burst, a quiet spell: any shape). */
+    public PodBehavior logAt(Duration offset, String line) {
+        Builder b = toBuilder();
+        b.timedLines.add(new TimedLine(nonNegative(offset), Objects.requireNonNull(line)));
+        return b.build();
+    }
+
     /** Writes {@code prefix + k} for {@code k = 1..count}, one every {@code interval}, the first at once. */
     public PodBehavior logEvery(Duration interval, int count, String prefix) {
         if (count < 0) {
