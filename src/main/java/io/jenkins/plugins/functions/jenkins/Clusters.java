@@ -120,13 +120,8 @@ public final class Clusters {
     private Clusters() {
     }
 
-    /** For tests of the glue: {@link #jobName(Run)}. */
-    public static String jobNameForTests(Run<?, ?> build) {
-        return jobName(build);
-    }
-
     /** The full name of a build's job, from its {@code folder/job#12} id. */
-    static String jobName(Run<?, ?> build) {
+    public static String jobName(Run<?, ?> build) {
         String id = build.getExternalizableId();
         int hash = id.lastIndexOf('#');
         return hash < 0 ? id : id.substring(0, hash);

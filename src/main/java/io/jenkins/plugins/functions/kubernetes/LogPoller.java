@@ -1,6 +1,5 @@
 package io.jenkins.plugins.functions.kubernetes;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,10 +73,6 @@ final class LogPoller {
         return p;
     }
 
-    int size() {
-        return polled.size();
-    }
-
     private void tick() {
         long now = System.nanoTime();
         long interval = limits.pollInterval().toNanos();
@@ -104,10 +99,5 @@ final class LogPoller {
             tick.cancel(false);
         }
         polled.clear();
-    }
-
-    /** For tests: the interval between two reads of one log. */
-    Duration interval() {
-        return limits.pollInterval();
     }
 }

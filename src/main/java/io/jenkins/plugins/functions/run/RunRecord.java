@@ -3,9 +3,7 @@ package io.jenkins.plugins.functions.run;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -239,15 +237,4 @@ public final class RunRecord implements Serializable {
         this.outputs = outputsJson;
     }
 
-    /** A flat summary for logs and tests. */
-    public synchronized Map<String, Object> summary() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", runId);
-        m.put("function", functionName);
-        m.put("version", functionVersion);
-        m.put("state", state);
-        m.put("exitCode", exitCode);
-        m.put("reason", reason);
-        return m;
-    }
 }

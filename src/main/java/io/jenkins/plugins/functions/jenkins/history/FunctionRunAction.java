@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.history;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
+import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import java.util.ArrayList;
@@ -35,6 +36,32 @@ public class FunctionRunAction implements RunAction2 {
     /** The runs recorded on a build, in the order they started. */
     public static List<FunctionRunAction> of(Run<?, ?> build) {
         return build.getActions(FunctionRunAction.class);
+    }
+
+    /**
+     * Ends a run recorded on a build (a served function stopped or replaced, maybe from another
+     * build): its record moves to STOPPED with the reason, keeping its outputs, and the build is
+     * saved. Nothing happens if the run is not on that build or not RUNNING.
+     *
+     * @return whether a record was changed
+     */
+    public static boolean stopRecorded(Run<?, ?> owner, String runId, String reason, String message) {
+        if (owner == null || runId == null) {
+            return false;
+        }
+        for (FunctionRunAction action : of(owner)) {
+            RunRecord record = action.getRecord();
+            if (runId.equals(record.getRunId()) && record.getState() == RunState.RUNNING) {
+                record.finish(RunOutcome.stopped(reason, message), record.getOutputs());
+                try {
+                    owner.save();
+                } catch (java.io.IOException e) {
+                    // kept in memory; saved with the build's next save
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     public RunRecord getRecord() {

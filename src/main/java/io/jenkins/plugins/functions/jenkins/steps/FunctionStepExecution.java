@@ -33,7 +33,6 @@ import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,7 +160,7 @@ public abstract class FunctionStepExecution extends StepExecution {
                 throw e.withOrigin(stepName());
             }
             Map<String, String> origin = new LinkedHashMap<>();
-            origin.put(RunLabels.JENKINS_JOB, jobName(build));
+            origin.put(RunLabels.JENKINS_JOB, Clusters.jobName(build));
             origin.put(RunLabels.JENKINS_BUILD, String.valueOf(build.getNumber()));
             if (target.controllerId() != null) {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
@@ -173,7 +171,7 @@ public abstract class FunctionStepExecution extends StepExecution {
                     .parameters(s.parameters)
                     .timeout(s.timeout == null ? null : Durations.parse("timeout", s.timeout))
                     .origin(origin)
-                    .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, jobName(build),
+                    .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, Clusters.jobName(build),
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
@@ -215,12 +213,6 @@ public abstract class FunctionStepExecution extends StepExecution {
         return s.file != null ? s.file : stepName();
     }
 
-    /** The job's full name, from the build's {@code folder/job#12} id. */
-    static String jobName(Run<?, ?> build) {
-        String id = build.getExternalizableId();
-        int hash = id.lastIndexOf('#');
-        return hash < 0 ? id : id.substring(0, hash);
-    }
 
     private FunctionSpec readFunction(FunctionStep s, FilePath workspace) throws SpecException, IOException {
         FunctionSpec spec = readSpec(s, workspace);
@@ -409,18 +401,8 @@ public abstract class FunctionStepExecution extends StepExecution {
         public void onReplaced(String previousRunId, Map<String, String> annotations) {
             String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
             log.println(PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
-            Run<?, ?> owner = target.build(by);
-            if (owner == null) {
-                return;
-            }
-            for (FunctionRunAction a : FunctionRunAction.of(owner)) {
-                RunRecord previous = a.getRecord();
-                if (previousRunId.equals(previous.getRunId()) && previous.getState() == RunState.RUNNING) {
-                    previous.finish(RunOutcome.stopped("Replaced", "replaced by version " + record.getFunctionVersion()
-                            + " from " + build.getExternalizableId()), previous.getOutputs());
-                    save(owner);
-                }
-            }
+            FunctionRunAction.stopRecorded(target.build(by), previousRunId, "Replaced",
+                    "replaced by version " + record.getFunctionVersion() + " from " + build.getExternalizableId());
         }
 
         @Override

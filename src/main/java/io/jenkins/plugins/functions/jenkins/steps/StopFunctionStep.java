@@ -7,12 +7,8 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.kubernetes.StoppedService;
-import io.jenkins.plugins.functions.run.RunOutcome;
-import io.jenkins.plugins.functions.run.RunRecord;
-import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.spec.Names;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +138,8 @@ public class StopFunctionStep extends Step {
                     String by = s.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
                     log.println(PREFIX + "Stopped " + s.namespace() + "/" + s.name()
                             + (by == null ? "" : " (served by " + by + ")"));
-                    markStopped(target, s, build);
+                    FunctionRunAction.stopRecorded(target.build(by), s.runId(), "Stopped",
+                            "stopped by " + build.getExternalizableId());
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("name", s.name());
                     entry.put("namespace", s.namespace());
@@ -153,26 +150,6 @@ public class StopFunctionStep extends Step {
                 context.onSuccess(result);
             });
             return false;
-        }
-
-        /** The run that served it moves to STOPPED on its own build, keeping its outputs. */
-        private static void markStopped(Clusters.Target target, StoppedService s, Run<?, ?> stopper) {
-            Run<?, ?> owner = target.build(s.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION));
-            if (owner == null || s.runId() == null) {
-                return;
-            }
-            for (FunctionRunAction action : FunctionRunAction.of(owner)) {
-                RunRecord record = action.getRecord();
-                if (s.runId().equals(record.getRunId()) && record.getState() == RunState.RUNNING) {
-                    record.finish(RunOutcome.stopped("Stopped", "stopped by " + stopper.getExternalizableId()),
-                            record.getOutputs());
-                    try {
-                        owner.save();
-                    } catch (IOException e) {
-                        // kept in memory; saved with the build's next save
-                    }
-                }
-            }
         }
 
         @Override

@@ -109,7 +109,7 @@ class RunFunctionStepPolicyTest {
     void aFoldersRuleReplacesTheGlobalListForItsJobs() throws Exception {
         String folders = "team-a: team-a-*\nteam-b: team-b-*";
         Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes,
-                FunctionRuntimesConfiguration.namespacePolicy("default", "ci", folders, Clusters.jobNameForTests(build)),
+                FunctionRuntimesConfiguration.namespacePolicy("default", "ci", folders, Clusters.jobName(build)),
                 PodSecurity.Policy.defaults(), CONTROLLER));
         FakeBuild build = new FakeBuild("team-a/app", 1);
         FakeStepContext context = new FakeStepContext(build, null);
