@@ -297,6 +297,11 @@ public final class ClusterSimulator implements TestCluster {
 
     // ------------------------------------------------------------------ public API
 
+    /** Followed log answers the server is still writing (one server thread each). */
+    public int openLogStreams() {
+        return logEndpoint.openStreams();
+    }
+
     /** A client for the simulated cluster, namespace {@value #NAMESPACE}; shared, closed by {@link #close()}. */
     @Override
     public KubernetesClient client() {

@@ -49,6 +49,8 @@ final class LogEndpoint {
     private final BiFunction<String, String, Pod> pods;
     private final BiFunction<String, String, PodLogs> logs;
     private volatile boolean closed;
+    /** Streamed answers still being written by a server thread: tests check a closed follow ends one. */
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     LogEndpoint(BiFunction<String, String, Pod> pods, BiFunction<String, String, PodLogs> logs) {
         this.pods = pods;
@@ -57,6 +59,10 @@ final class LogEndpoint {
 
     void close() {
         closed = true;
+    }
+
+    int openStreams() {
+        return openStreams.get();
     }
 
     MockResponse serve(String namespace, String podName, String pathAndQuery) {
@@ -147,6 +153,7 @@ final class LogEndpoint {
 
     private MockResponse stream(Socket socket, ContainerLog log, Run run, byte[] first, int seen, Options o,
             Budget budget) {
+        openStreams.incrementAndGet();
         try {
             OutputStream out = socket.getOutputStream();
             String head = "HTTP/1.1 200 OK\r\n"
@@ -173,6 +180,8 @@ final class LogEndpoint {
             // The client went away: nothing more to write.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            openStreams.decrementAndGet();
         }
         // The response is written: MockWebServer must close the connection without writing.
         return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
