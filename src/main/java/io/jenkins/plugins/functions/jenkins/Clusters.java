@@ -1,5 +1,9 @@
 package io.jenkins.plugins.functions.jenkins;
 
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
@@ -7,15 +11,20 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
+import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
  * Which engine (cluster connection) a build's runs use. One engine, and so one fabric8 client and
@@ -38,6 +47,8 @@ public final class Clusters {
         private final NamespacePolicy namespaces;
         private final PodSecurity.Policy podSecurity;
         private final String controllerId;
+        private Map<String, Profile> profiles = Map.of();
+        private CredentialsLookup credentials = CredentialsLookup.NONE;
 
         /** Only the default namespace allowed, default pod security, no controller label. */
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
@@ -78,6 +89,28 @@ public final class Clusters {
             this.builds = builds;
         }
 
+        /** This target with the administrator's profiles, by name. */
+        public Target withProfiles(Map<String, Profile> value) {
+            this.profiles = Map.copyOf(value);
+            return this;
+        }
+
+        /** This target with the way it finds a build's credentials (tests replace Jenkins' lookup). */
+        public Target withCredentials(CredentialsLookup value) {
+            this.credentials = value;
+            return this;
+        }
+
+        /** The administrator's profiles, by name. */
+        public Map<String, Profile> profiles() {
+            return profiles;
+        }
+
+        /** How credentials are found in the context of a build's job. */
+        public CredentialsLookup credentials() {
+            return credentials;
+        }
+
         /** The build of that id, or null when it is gone or cannot be read. */
         public Run<?, ?> build(String externalizableId) {
             return externalizableId == null ? null : builds.apply(externalizableId);
@@ -106,6 +139,24 @@ public final class Clusters {
         public String defaultNamespace() {
             return defaultNamespace;
         }
+    }
+
+    /**
+     * Finds a credential by id in the context of a build: in Jenkins, {@code CredentialsProvider}
+     * with the run (so folder credentials and the job's permissions count), never globally by id.
+     * Tests replace it: Jenkins' credential types cannot be built outside Jenkins.
+     */
+    public interface CredentialsLookup {
+        /** Finds none: every id is unknown. */
+        CredentialsLookup NONE = (id, build) -> null;
+
+        /**
+         * The value of the credential of that id visible to the build, or null when there is none.
+         *
+         * @throws AbortException when the credential is of a type runs cannot use; the message
+         *                        names the id, its type and the types allowed, never a value
+         */
+        CredentialValue find(String id, Run<?, ?> build) throws IOException;
     }
 
     /** How a build finds its target; replaced by tests to run against the mock API server. */
@@ -183,6 +234,29 @@ public final class Clusters {
         String namespace = config.getNamespace() != null ? config.getNamespace()
                 : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
         return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
-                config.podSecurity(), config.getControllerId());
+                config.podSecurity(), config.getControllerId())
+                .withCredentials(Clusters::credentialInContext);
+    }
+
+    private static CredentialValue credentialInContext(String id, Run<?, ?> build) throws IOException {
+        StandardCredentials found = CredentialsProvider.findCredentialById(id, StandardCredentials.class, build,
+                List.of());
+        if (found == null) {
+            return null;
+        }
+        CredentialsProvider.track(build, found); // the credential's usage page lists the build
+        if (found instanceof StringCredentials text) {
+            return CredentialValue.secretText(id, text.getSecret().getPlainText());
+        }
+        if (found instanceof StandardUsernamePasswordCredentials user) {
+            return CredentialValue.usernamePassword(id, user.getUsername(), user.getPassword().getPlainText());
+        }
+        if (found instanceof FileCredentials file) {
+            try (InputStream in = file.getContent()) {
+                return CredentialValue.secretFile(id, file.getFileName(), in.readAllBytes());
+            }
+        }
+        throw new AbortException("credential '" + id + "' is a " + found.getClass().getSimpleName()
+                + "; allowed: secret text, username with password, secret file");
     }
 }

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param annotations annotations for every object (full, unshortened Jenkins names and URLs)
  * @param podSecurity the administrator's pod security choices, applied by the runtime to every
  *                    pod with {@link PodSecurity#apply}
+ * @param profile     the administrator's profile the function chose ({@link Profile#NONE} when none)
+ * @param credentials the Jenkins credentials the run uses, by id, resolved for this run only; their
+ *                    values go into per-run Secrets and are masked in logs; never persisted
  */
 public record RunRequest(
         FunctionSpec function,
@@ -32,7 +35,9 @@ public record RunRequest(
         Duration timeout,
         Map<String, String> origin,
         Map<String, String> annotations,
-        PodSecurity.Policy podSecurity) {
+        PodSecurity.Policy podSecurity,
+        Profile profile,
+        Map<String, CredentialValue> credentials) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -43,6 +48,16 @@ public record RunRequest(
         origin = Map.copyOf(origin == null ? Map.of() : origin);
         annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
         podSecurity = podSecurity == null ? PodSecurity.Policy.defaults() : podSecurity;
+        profile = profile == null ? Profile.NONE : profile;
+        credentials = Map.copyOf(credentials == null ? Map.of() : credentials);
+    }
+
+    /** Names the credentials, never their values. */
+    @Override
+    public String toString() {
+        return "RunRequest[" + function.name() + "@" + function.version() + ", " + action + ", run " + runId
+                + ", namespace " + namespace + ", profile " + (profile.isNone() ? "none" : profile.name())
+                + ", credentials " + credentials.keySet() + "]";
     }
 
     public static Builder builder(FunctionSpec function, ActionKind action) {
@@ -60,6 +75,8 @@ public record RunRequest(
         private Map<String, String> origin = Map.of();
         private Map<String, String> annotations = Map.of();
         private PodSecurity.Policy podSecurity = PodSecurity.Policy.defaults();
+        private Profile profile = Profile.NONE;
+        private Map<String, CredentialValue> credentials = Map.of();
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -101,9 +118,20 @@ public record RunRequest(
             return this;
         }
 
+        public Builder profile(Profile value) {
+            this.profile = value;
+            return this;
+        }
+
+        /** The resolved credentials the run uses, by credential id. */
+        public Builder credentials(Map<String, CredentialValue> value) {
+            this.credentials = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
-                    podSecurity);
+                    podSecurity, profile, credentials);
         }
     }
 }
