@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Starting and closing the simulator, behaviour selection, and the {@link TestCluster} seam. */
 class ClusterSimulatorLifecycleTest {
 
-    static List<String> threadsOfTheSimulation() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+    /**
+     * Live threads of the kinds a simulator and its clients start, leaving out those alive before
+     * the test: another test's idle OkHttp pool thread lingers for a minute and is not ours.
+     */
+    static List<String> threadsOfTheSimulation(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t))
+                .map(Thread::getName)
                 .filter(n -> n.startsWith("cluster-simulator") || n.startsWith("MockWebServer")
                         || n.startsWith("OkHttp Dispatcher") || n.startsWith("OkHttp WebSocket")
                         || n.startsWith("OkHttp http://127.0.0.1"))
@@ -30,14 +37,15 @@ class ClusterSimulatorLifecycleTest {
 
     @Test
     void closeLeavesNoThreadsBehind() throws Exception {
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         try (ClusterSimulator sim = ClusterSimulator.start()) {
             sim.onImage("fn:server", PodBehavior.longRunning().logEvery(Duration.ofMillis(10), 1000, "line "));
             sim.client().pods().resource(ClusterSimulatorTest.pod("busy", "fn:server")).create();
             await(() -> sim.client().pods().withName("busy").get(), JobController::isReady);
             sim.newClient().pods().list();
-            assertThat(threadsOfTheSimulation()).anyMatch(n -> n.startsWith("cluster-simulator"));
+            assertThat(threadsOfTheSimulation(before)).anyMatch(n -> n.startsWith("cluster-simulator"));
         }
-        await(ClusterSimulatorLifecycleTest::threadsOfTheSimulation, List::isEmpty);
+        await(() -> threadsOfTheSimulation(before), List::isEmpty);
     }
 
     @Test
