@@ -18,11 +18,15 @@ import org.kohsuke.stapler.export.ExportedBean;
  * One run of a function, recorded on the build that started it. A build that runs several
  * functions carries several of these. Persisted in {@code build.xml} (the {@link RunRecord}
  * holds only strings, numbers and enums) and exported to the REST API as an entry of the build's
- * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}).
+ * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}), and on
+ * its own page ({@code .../function-run-<id>/api/json}). The identity and outcome of a run are
+ * visible at depth 0 of the build's API (visibility 2, like Jenkins' own parameters and causes);
+ * the heavier fields (spec, parameters, outputs, objects, transitions, trigger) at depth 1 or
+ * with {@code tree=}. Field names are stable: see {@code docs/rest-api.md}.
  *
  * <p>Persisted: never rename or move this class; saved builds name it.
  */
-@ExportedBean
+@ExportedBean(defaultVisibility = 2)
 public class FunctionRunAction implements RunAction2 {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,17 +162,17 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     /** The function spec (canonical JSON). */
-    @Exported
+    @Exported(visibility = 3)
     public String getSpec() {
         return record.getSpec();
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public Map<String, Object> getParameters() {
         return parse(record.getParameters());
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public Map<String, Object> getOutputs() {
         String inline = record.getOutputs();
         if (inline == null && outputsInFile && owner != null) {
@@ -178,14 +182,14 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     /** The Kubernetes objects as {@code Kind namespace/name}. */
-    @Exported
+    @Exported(visibility = 3)
     public List<String> getObjects() {
         List<String> out = new ArrayList<>();
         record.getObjects().forEach(o -> out.add(o.toString()));
         return out;
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public List<StateTransition> getTransitions() {
         List<StateTransition> out = new ArrayList<>();
         record.getTransitions().forEach(t -> out.add(new StateTransition(t)));
@@ -241,7 +245,7 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     /** What started the build: user, SCM change, upstream build, timer, GitLab webhook, ... */
-    @Exported
+    @Exported(visibility = 3)
     public BuildTrigger getTrigger() {
         return trigger;
     }
@@ -284,7 +288,7 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     /** The Kubernetes objects of the run, kind, namespace and name apart. */
-    @Exported(name = "kubernetesObjects")
+    @Exported(name = "kubernetesObjects", visibility = 3)
     public List<KubernetesObject> getKubernetesObjects() {
         List<KubernetesObject> out = new ArrayList<>();
         record.getObjects().forEach(o -> out.add(new KubernetesObject(o)));
