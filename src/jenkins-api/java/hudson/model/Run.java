@@ -77,10 +77,6 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("signature only");
     }
 
-    public hudson.EnvVars getEnvironment(TaskListener listener) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("signature only");
-    }
-
     public static Run<?, ?> fromExternalizableId(String id) throws IllegalArgumentException, AccessDeniedException {
         throw new UnsupportedOperationException("signature only");
     }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
+import org.kohsuke.stapler.StaplerProxy;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -18,7 +19,7 @@ import org.kohsuke.stapler.export.ExportedBean;
  * when few runs match. Immutable.
  */
 @ExportedBean
-public final class RunPage {
+public final class RunPage implements StaplerProxy {
 
     private final RunQuery query;
     private final List<FunctionRunAction> runs;
@@ -122,5 +123,15 @@ public final class RunPage {
     /** {@code .../function-runs/page/<query>/api/json}. */
     public Api getApi() {
         return new Api(this);
+    }
+
+    /**
+     * Itself: being a {@link StaplerProxy} is what makes this type reachable by URL under
+     * Jenkins' routing rules (a type must declare that it is meant for the web), so that
+     * {@code getPage(String)} can lead here and on to {@link #getApi()}.
+     */
+    @Override
+    public Object getTarget() {
+        return this;
     }
 }

@@ -154,4 +154,27 @@ class RunHistoryStepTest {
         assertThat(build.getRootDir().toPath().resolve("function-runs/" + run.getRunId() + ".outputs.json"))
                 .exists();
     }
+
+    @Test
+    void eachRunOfABuildHasItsOwnPageAndManifests() throws Exception {
+        sim.onImage("example.com/hello:1", PodBehavior.succeed());
+        FakeBuild build = freshBuild("team/app", 34);
+        FakeStepContext first = new FakeStepContext(build, null);
+        FakeStepContext second = new FakeStepContext(build, null);
+
+        hello("example.com/hello:1").start(first).start();
+        RunFunctionStep other = hello("example.com/hello:1");
+        other.setName("goodbye");
+        other.start(second).start();
+        first.await(WAIT);
+        second.await(WAIT);
+
+        var runs = FunctionRunAction.of(build);
+        assertThat(runs).hasSize(2);
+        assertThat(runs).extracting(FunctionRunAction::getUrlName).doesNotHaveDuplicates()
+                .allSatisfy(u -> assertThat(u).startsWith("function-run-"));
+        assertThat(runs.get(0).getManifests()).contains("hello-" + runs.get(0).getRunId())
+                .doesNotContain(runs.get(1).getRunId());
+        assertThat(runs.get(1).getManifests()).contains("goodbye-" + runs.get(1).getRunId());
+    }
 }
