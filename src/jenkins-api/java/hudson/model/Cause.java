@@ -28,4 +28,27 @@ public abstract class Cause {
             throw new UnsupportedOperationException("signature only");
         }
     }
+
+    /** Signature class: public shape of the Jenkins API, never shipped. */
+    public static class UpstreamCause extends Cause {
+        public UpstreamCause(Run<?, ?> up) {
+        }
+
+        public String getUpstreamProject() {
+            throw new UnsupportedOperationException("signature only");
+        }
+
+        public int getUpstreamBuild() {
+            throw new UnsupportedOperationException("signature only");
+        }
+
+        public String getUpstreamUrl() {
+            throw new UnsupportedOperationException("signature only");
+        }
+
+        @Override
+        public String getShortDescription() {
+            throw new UnsupportedOperationException("signature only");
+        }
+    }
 }

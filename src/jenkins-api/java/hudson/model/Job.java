@@ -28,6 +28,10 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("signature only");
     }
 
+    public SortedMap<Integer, RunT> getBuildsAsMap() {
+        throw new UnsupportedOperationException("signature only");
+    }
+
     public RunT getBuildByNumber(int n) {
         throw new UnsupportedOperationException("signature only");
     }

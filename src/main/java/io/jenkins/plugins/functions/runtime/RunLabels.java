@@ -28,6 +28,11 @@ public final class RunLabels {
      * judges only its own runs' objects, so controllers sharing a namespace leave each other alone.
      */
     public static final String CONTROLLER = PREFIX + "controller";
+    /**
+     * The git commit the run's build is about (its {@code GIT_COMMIT}, or the GitLab webhook's),
+     * when the build knows one: {@code kubectl get pods -l functions.jenkins.io/git-commit=<sha>}.
+     */
+    public static final String GIT_COMMIT = PREFIX + "git-commit";
     /** Annotations: the unshortened Jenkins job name and the build URL. */
     public static final String JENKINS_JOB_ANNOTATION = PREFIX + "jenkins-job";
     public static final String JENKINS_BUILD_URL_ANNOTATION = PREFIX + "jenkins-build-url";

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.functions.jenkins;
 
 import hudson.model.Action;
+import hudson.model.Cause;
 import hudson.model.ItemGroup;
 import hudson.model.Job;
 import hudson.model.Run;
@@ -24,6 +25,7 @@ public final class FakeBuild extends Run<FakeBuild.FakeJob, FakeBuild> {
     private final List<Action> actions = new CopyOnWriteArrayList<>();
     private final AtomicInteger saves = new AtomicInteger();
     private volatile boolean building = true;
+    private volatile List<Cause> causes = List.of();
 
     public FakeBuild(String jobName, int number) {
         super(new FakeJob(), 0L);
@@ -97,6 +99,17 @@ public final class FakeBuild extends Run<FakeBuild.FakeJob, FakeBuild> {
         if (a instanceof RunAction2 r) {
             r.onAttached(this);
         }
+    }
+
+    /** The build's causes (what started it); none unless set. */
+    public FakeBuild withCauses(Cause... newCauses) {
+        this.causes = List.of(newCauses);
+        return this;
+    }
+
+    @Override
+    public List<Cause> getCauses() {
+        return causes;
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class FakeStepContext extends StepContext {
     private transient PrintStream logStream;
     private transient CompletableFuture<Object> outcome;
     private transient int completions;
+    private transient hudson.EnvVars env;
 
     public FakeStepContext(Run<?, ?> build, FilePath workspace) {
         bind(build, workspace, new ByteArrayOutputStream());
@@ -42,6 +43,14 @@ public final class FakeStepContext extends StepContext {
         this.log = newLog;
         this.logStream = new PrintStream(newLog, true, StandardCharsets.UTF_8);
         this.outcome = new CompletableFuture<>();
+        return this;
+    }
+
+    /** The step's environment variables ({@code context.get(EnvVars.class)}); none unless set. */
+    public FakeStepContext withEnv(java.util.Map<String, String> vars) {
+        hudson.EnvVars e = new hudson.EnvVars();
+        e.putAll(vars);
+        this.env = e;
         return this;
     }
 
@@ -82,6 +91,9 @@ public final class FakeStepContext extends StepContext {
         }
         if (key == FilePath.class) {
             return (T) workspace;
+        }
+        if (key == hudson.EnvVars.class) {
+            return (T) env;
         }
         return null;
     }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.jenkins.history;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Api;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -17,17 +18,27 @@ import org.kohsuke.stapler.export.ExportedBean;
  * One run of a function, recorded on the build that started it. A build that runs several
  * functions carries several of these. Persisted in {@code build.xml} (the {@link RunRecord}
  * holds only strings, numbers and enums) and exported to the REST API as an entry of the build's
- * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}).
+ * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}), and on
+ * its own page ({@code .../function-run-<id>/api/json}). The identity and outcome of a run are
+ * visible at depth 0 of the build's API (visibility 2, like Jenkins' own parameters and causes);
+ * the heavier fields (spec, parameters, outputs, objects, transitions, trigger) at depth 1 or
+ * with {@code tree=}. Field names are stable: see {@code docs/rest-api.md}.
  *
  * <p>Persisted: never rename or move this class; saved builds name it.
  */
-@ExportedBean
+@ExportedBean(defaultVisibility = 2)
 public class FunctionRunAction implements RunAction2 {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunRecord record;
     private transient Run<?, ?> owner;
+    /** What started the build; null for runs recorded before the plugin kept it. */
+    private volatile BuildTrigger trigger;
+    /** The build log's size in bytes when the run started: where its lines begin; null if unknown. */
+    private volatile Long logOffset;
+    /** The outputs were too long for build.xml and are in {@link RunFiles}. */
+    private volatile boolean outputsInFile;
 
     public FunctionRunAction(RunRecord record) {
         this.record = record;
@@ -84,7 +95,9 @@ public class FunctionRunAction implements RunAction2 {
 
     @Override
     public String getIconFileName() {
-        return null; // the build page's summary lists runs; no sidebar link per run
+        // The build page's summary lists runs and links to each page (bound by getUrlName):
+        // no sidebar link per run, a build may have dozens.
+        return null;
     }
 
     @Override
@@ -149,30 +162,34 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     /** The function spec (canonical JSON). */
-    @Exported
+    @Exported(visibility = 3)
     public String getSpec() {
         return record.getSpec();
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public Map<String, Object> getParameters() {
         return parse(record.getParameters());
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public Map<String, Object> getOutputs() {
-        return parse(record.getOutputs());
+        String inline = record.getOutputs();
+        if (inline == null && outputsInFile && owner != null) {
+            return parse(files().readOutputs(record.getRunId()));
+        }
+        return parse(inline);
     }
 
     /** The Kubernetes objects as {@code Kind namespace/name}. */
-    @Exported
+    @Exported(visibility = 3)
     public List<String> getObjects() {
         List<String> out = new ArrayList<>();
         record.getObjects().forEach(o -> out.add(o.toString()));
         return out;
     }
 
-    @Exported
+    @Exported(visibility = 3)
     public List<StateTransition> getTransitions() {
         List<StateTransition> out = new ArrayList<>();
         record.getTransitions().forEach(t -> out.add(new StateTransition(t)));
@@ -202,6 +219,134 @@ public class FunctionRunAction implements RunAction2 {
         @Exported
         public String getDetail() {
             return transition.getDetail();
+        }
+    }
+
+    // ------------------------------------------------------------------ run history (issue 4)
+
+    /** Records what started the build and where the run's lines begin in the build log. */
+    public void recordStart(BuildTrigger buildTrigger, Long logStart) {
+        this.trigger = buildTrigger;
+        this.logOffset = logStart;
+    }
+
+    /** The outputs JSON to keep in the record: long outputs go to a file beside the build. */
+    public String keepOutputs(String outputsJson) {
+        if (owner == null) {
+            return outputsJson;
+        }
+        String kept = files().keepOutputs(record.getRunId(), outputsJson);
+        outputsInFile = kept == null && outputsJson != null;
+        return kept;
+    }
+
+    RunFiles files() {
+        return new RunFiles(owner.getRootDir().toPath());
+    }
+
+    /** What started the build: user, SCM change, upstream build, timer, GitLab webhook, ... */
+    @Exported(visibility = 3)
+    public BuildTrigger getTrigger() {
+        return trigger;
+    }
+
+    /** The build log's size in bytes when the run started, null if unknown. */
+    @Exported
+    public Long getLogOffset() {
+        return logOffset;
+    }
+
+    /**
+     * The build log from where this run's lines begin, relative to the Jenkins root URL
+     * ({@code job/app/12/logText/progressiveText?start=48213}), else the build's console.
+     */
+    @Exported
+    public String getLogUrl() {
+        if (owner == null) {
+            return null;
+        }
+        return logOffset == null ? owner.getUrl() + "console"
+                : owner.getUrl() + "logText/progressiveText?start=" + logOffset;
+    }
+
+    /** This run's page, relative to the Jenkins root URL ({@code job/app/12/function-run-k3x9q2m7ab/}). */
+    @Exported
+    public String getUrl() {
+        return owner == null ? null : owner.getUrl() + getUrlName() + "/";
+    }
+
+    /** The build's number, null when the action is not attached to a build. */
+    @Exported
+    public Integer getBuildNumber() {
+        return owner == null ? null : owner.getNumber();
+    }
+
+    /** The build's URL relative to the Jenkins root URL ({@code job/app/12/}). */
+    @Exported
+    public String getBuildUrl() {
+        return owner == null ? null : owner.getUrl();
+    }
+
+    /** The Kubernetes objects of the run, kind, namespace and name apart. */
+    @Exported(name = "kubernetesObjects", visibility = 3)
+    public List<KubernetesObject> getKubernetesObjects() {
+        List<KubernetesObject> out = new ArrayList<>();
+        record.getObjects().forEach(o -> out.add(new KubernetesObject(o)));
+        return out;
+    }
+
+    /** A service's URL (the {@code url} output of {@code serve}), else null. */
+    @Exported
+    public String getServiceUrl() {
+        Object url = getOutputs().get("url");
+        return url == null ? null : url.toString();
+    }
+
+    /** An image build's digest (the {@code imageDigest} or {@code digest} output), else null. */
+    @Exported
+    public String getImageDigest() {
+        Map<String, Object> outputs = getOutputs();
+        Object digest = outputs.containsKey("imageDigest") ? outputs.get("imageDigest") : outputs.get("digest");
+        return digest == null ? null : digest.toString();
+    }
+
+    /** The rendered Kubernetes objects (YAML, Secrets' values redacted), read from the build directory. */
+    public String getManifests() {
+        return owner == null ? null : files().readManifests(record.getRunId());
+    }
+
+    /** The REST API of this run: {@code .../function-run-<id>/api/json}. */
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** A time of the record (epoch milliseconds) for pages: ISO-8601, UTC. */
+    public static String formatTime(long epochMillis) {
+        return java.time.Instant.ofEpochMilli(epochMillis).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    }
+
+    /** The exported view of one Kubernetes object of the run. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class KubernetesObject {
+        private final RunRecord.ObjectRef ref;
+
+        KubernetesObject(RunRecord.ObjectRef ref) {
+            this.ref = ref;
+        }
+
+        @Exported
+        public String getKind() {
+            return ref.getKind();
+        }
+
+        @Exported
+        public String getNamespace() {
+            return ref.getNamespace();
+        }
+
+        @Exported
+        public String getName() {
+            return ref.getName();
         }
     }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.model.Run;
@@ -10,6 +11,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
+import io.jenkins.plugins.functions.jenkins.history.RunHistory;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
@@ -133,6 +135,7 @@ public abstract class FunctionStepExecution extends StepExecution {
         FunctionRunAction action = new FunctionRunAction(
                 new RunRecord(runId, actionKind.id(), label, System.currentTimeMillis()));
         build.addAction(action);
+        RunHistory.started(action, build, listener.getLogger(), context.get(EnvVars.class));
         FunctionStep s = step;
         FilePath ws = workspace;
         LAUNCHER.execute(() -> launch(s, build, listener, ws, action));
@@ -165,6 +168,7 @@ public abstract class FunctionStepExecution extends StepExecution {
             if (target.controllerId() != null) {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
+            RunHistory.addCommitLabel(action, origin);
             RunRequest request = RunRequest.builder(function, actionKind)
                     .runId(runId)
                     .namespace(ns)
@@ -180,6 +184,7 @@ public abstract class FunctionStepExecution extends StepExecution {
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
+            RunHistory.planned(build, runId, plan);
             save(build);
             log.println(PREFIX + "Running " + function.name() + " (version " + function.version() + ", runtime "
                     + function.runtime() + ") as " + plan.workload().getKind() + " " + ns + "/"
@@ -432,7 +437,7 @@ public abstract class FunctionStepExecution extends StepExecution {
         @Override
         public void onComplete(RunOutcome outcome) {
             cursor = handle == null ? cursor : handle.cursor();
-            record.finish(outcome, json(outcome.outputs()));
+            record.finish(outcome, RunHistory.keepOutputs(build, runId, json(outcome.outputs())));
             save(build);
             Long started = record.timeOf(RunState.CREATED);
             String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)

@@ -66,6 +66,28 @@ class FunctionRunActionPersistenceTest {
     }
 
     @Test
+    void theTriggerAndTheLogOffsetAreKeptAndOldRecordsLoadWithout() {
+        FunctionRunAction action = new FunctionRunAction(finishedRecord());
+        action.recordStart(BuildTrigger.of(java.util.List.of(), Map.of("GIT_COMMIT", "abc1234def",
+                "gitlabSourceBranch", "feature/x", "gitlabMergeRequestIid", "7")), 4_096L);
+
+        FunctionRunAction back = (FunctionRunAction) xstream().fromXML(xstream().toXML(action));
+
+        assertThat(back.getTrigger().getCommit()).isEqualTo("abc1234def");
+        assertThat(back.getTrigger().getBranch()).isEqualTo("feature/x");
+        assertThat(back.getTrigger().getMergeRequest()).isEqualTo("7");
+        assertThat(back.getLogOffset()).isEqualTo(4_096L);
+
+        // A record saved before this version has neither.
+        String old = xstream().toXML(new FunctionRunAction(finishedRecord()))
+                .replaceAll("(?s)<trigger.*?</trigger>", "").replaceAll("<logOffset>.*?</logOffset>", "");
+        FunctionRunAction legacy = (FunctionRunAction) xstream().fromXML(old);
+        assertThat(legacy.getTrigger()).isNull();
+        assertThat(legacy.getLogOffset()).isNull();
+        assertThat(legacy.getLogUrl()).as("no build attached").isNull();
+    }
+
+    @Test
     void recordMovesOnlyForward() {
         RunRecord record = finishedRecord();
         assertThat(record.transition(RunState.RUNNING, 9_000L, null)).isFalse();
