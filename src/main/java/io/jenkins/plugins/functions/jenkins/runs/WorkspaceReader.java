@@ -1,4 +1,4 @@
-package io.jenkins.plugins.functions.jenkins.steps;
+package io.jenkins.plugins.functions.jenkins.runs;
 
 import hudson.FilePath;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
