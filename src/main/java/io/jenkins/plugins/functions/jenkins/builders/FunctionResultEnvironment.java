@@ -9,6 +9,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +28,11 @@ public class FunctionResultEnvironment extends InvisibleAction implements Enviro
     /** The prefix of every variable, and of each top-level output ({@code FUNCTION_OUTPUT_<KEY>}). */
     static final String PREFIX = "FUNCTION_";
 
-    private final Map<String, String> variables;
+    /** Sorted by name; a LinkedHashMap, which XStream reads back without reflection into the JDK. */
+    private final LinkedHashMap<String, String> variables;
 
     public FunctionResultEnvironment(Map<String, String> variables) {
-        this.variables = new TreeMap<>(variables);
+        this.variables = new LinkedHashMap<>(new TreeMap<>(variables));
     }
 
     /** The variables every run gives: its id, function, version, status, reason, exit code and outputs. */
