@@ -1,13 +1,13 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import hudson.AbortException;
-import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +44,8 @@ final class ExecutorRun implements BuildRun.Observer {
      *
      * @throws InterruptedException when the build was aborted; the run was stopped first
      */
-    static Ended runAndWait(FunctionCall call, Run<?, ?> build, FilePath workspace, TaskListener listener)
+    static Ended runAndWait(FunctionCall call, Run<?, ?> build, WorkspaceSources.Reader workspace,
+                            TaskListener listener)
             throws IOException, InterruptedException {
         ExecutorRun waiter = new ExecutorRun();
         BuildRun run = BuildRun.record(call, BuildRun.newRunId(), build, listener, workspace, waiter);

@@ -10,11 +10,13 @@ import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
+import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.spec.SpecException;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,6 +102,12 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     @Override
     public final void perform(Run<?, ?> build, FilePath workspace, EnvVars environment, Launcher launcher,
                               TaskListener listener) throws InterruptedException, IOException {
+        perform(build, WorkspaceReader.of(workspace), environment, listener);
+    }
+
+    /** {@link #perform} with the workspace as the run reads it (tests give a local folder). */
+    final void perform(Run<?, ?> build, WorkspaceSources.Reader workspace, EnvVars environment, TaskListener listener)
+            throws InterruptedException, IOException {
         FunctionCall call;
         try {
             call = call(environment);

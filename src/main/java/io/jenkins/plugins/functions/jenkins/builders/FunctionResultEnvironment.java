@@ -17,8 +17,9 @@ import java.util.TreeMap;
 /**
  * The result of a freestyle builder's run as environment variables for the build's later steps
  * ({@code FUNCTION_STATUS}, {@code FUNCTION_OUTPUT_GREETING}, {@code FUNCTION_URL}, ...). One per
- * builder that ran; Jenkins applies them in order, so after several runs the variables are the
- * last run's. The full record of every run stays in its {@code FunctionRunAction}.
+ * builder that ran; Jenkins applies them in order and each replaces every {@code FUNCTION_*}
+ * variable before it, so the variables are always the last builder's, never a mix with an
+ * earlier run's outputs. The full record of every run stays in its {@code FunctionRunAction}.
  *
  * <p>Persisted with the build: never rename or move this class; it holds only strings.
  */
@@ -73,6 +74,7 @@ public class FunctionResultEnvironment extends InvisibleAction implements Enviro
 
     @Override
     public void buildEnvironment(Run<?, ?> run, EnvVars env) {
+        env.keySet().removeIf(name -> name.startsWith(PREFIX));
         env.putAll(variables);
     }
 

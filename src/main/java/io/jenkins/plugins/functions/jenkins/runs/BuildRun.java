@@ -3,7 +3,6 @@ package io.jenkins.plugins.functions.jenkins.runs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.AbortException;
-import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
@@ -98,7 +97,8 @@ public final class BuildRun {
     private final String runId;
     private final Run<?, ?> build;
     private final TaskListener listener;
-    private final FilePath workspace;
+    /** The build's workspace, or null (a Pipeline step outside a node block). */
+    private final WorkspaceSources.Reader workspace;
     private final RunRecord record;
     private final Observer observer;
     /** Guards the race between a stop and the hand-over to the engine. */
@@ -106,7 +106,8 @@ public final class BuildRun {
     private RunHandle handle;
     private String stopReason;
 
-    private BuildRun(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener, FilePath workspace,
+    private BuildRun(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener,
+                     WorkspaceSources.Reader workspace,
                      RunRecord record, Observer observer) {
         this.call = call;
         this.runId = runId;
@@ -121,12 +122,12 @@ public final class BuildRun {
      * Records a new run on the build (state {@code CREATED}); {@link #launch()} or
      * {@link #launchAsync()} starts it.
      *
-     * @param workspace the build's workspace; null outside a node block (only a function file or
-     *                  a workspace source needs it)
+     * @param workspace the build's workspace ({@link WorkspaceReader#of}); null outside a node
+     *                  block (only a function file or a workspace source needs it)
      * @throws AbortException when the call names a file and there is no workspace: nothing is recorded
      */
     public static BuildRun record(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener,
-                                  FilePath workspace, Observer observer) throws AbortException {
+                                  WorkspaceSources.Reader workspace, Observer observer) throws AbortException {
         if (call.file() != null && workspace == null) {
             throw new AbortException(call.caller() + ": field 'file': value '" + call.file()
                     + "' needs a workspace: call " + call.caller() + " inside a node block, or give the function inline");
@@ -256,7 +257,7 @@ public final class BuildRun {
                         + call.caller() + " inside a node block, or give the code inline (source.code)");
             }
             try {
-                spec = WorkspaceSources.resolve(spec, new WorkspaceReader(workspace));
+                spec = WorkspaceSources.resolve(spec, workspace);
             } catch (SpecException e) {
                 throw e.getOrigin() == null ? e.withOrigin(call.origin()) : e;
             }
@@ -270,18 +271,11 @@ public final class BuildRun {
         if (call.file() == null) {
             return reader.fromMap(inline, call.origin());
         }
-        FilePath path = workspace.child(call.file());
-        String text;
-        try {
-            if (!path.exists()) {
-                throw new SpecException(call.caller(), "file", call.file(), "must name a function file in the workspace ("
-                        + workspace.getRemote() + ")");
-            }
-            text = path.readToString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + call.file(), e);
+        if (!workspace.exists(call.file())) {
+            throw new SpecException(call.caller(), "file", call.file(), "must name a function file in the workspace ("
+                    + workspace + ")");
         }
+        String text = workspace.read(call.file());
         FunctionSpec fromFile = reader.read(text, call.file());
         if (inline.isEmpty()) {
             return fromFile;

@@ -9,6 +9,7 @@ import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
+import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
@@ -84,7 +85,8 @@ public abstract class FunctionStepExecution extends StepExecution {
         TaskListener listener = context.get(TaskListener.class);
         // Null outside a node block: only a function file or a workspace source needs it.
         FilePath workspace = context.get(FilePath.class);
-        run = BuildRun.record(step.call(stepName(), actionKind), runId, build, listener, workspace, new Observer());
+        run = BuildRun.record(step.call(stepName(), actionKind), runId, build, listener, WorkspaceReader.of(workspace),
+                new Observer());
         run.launchAsync();
         return false;
     }

@@ -152,9 +152,10 @@ class BuilderConfigTest {
     void resultVariablesNameTheOutputsInUpperCase() {
         assertThat(FunctionResultEnvironment.variableName("model-url.v2")).isEqualTo("MODEL_URL_V2");
         FunctionResultEnvironment env = new FunctionResultEnvironment(Map.of("FUNCTION_STATUS", "COMPLETED"));
-        FakeEnvVars vars = new FakeEnvVars(Map.of("FUNCTION_STATUS", "ERROR", "OTHER", "x"));
+        FakeEnvVars vars = new FakeEnvVars(Map.of("FUNCTION_STATUS", "ERROR", "FUNCTION_OUTPUT_OLD", "1", "OTHER", "x"));
         env.buildEnvironment(null, vars);
-        assertThat(vars).containsEntry("FUNCTION_STATUS", "COMPLETED").containsEntry("OTHER", "x");
+        assertThat(vars).as("the last run's variables only").containsEntry("FUNCTION_STATUS", "COMPLETED")
+                .doesNotContainKey("FUNCTION_OUTPUT_OLD").containsEntry("OTHER", "x");
         FunctionResultEnvironment back = (FunctionResultEnvironment) xstream().fromXML(xstream().toXML(env));
         assertThat(back.getVariables()).containsEntry("FUNCTION_STATUS", "COMPLETED");
     }
