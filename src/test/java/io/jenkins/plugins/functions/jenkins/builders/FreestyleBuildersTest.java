@@ -194,6 +194,35 @@ class FreestyleBuildersTest {
     }
 
     @Test
+    void aFunctionFileFromTheWorkspaceWithFormFieldsOverridingIt() throws Exception {
+        sim.onImage("busybox:1.37", PodBehavior.succeed().terminationMessage("{\"greeting\":\"Hi, Ada!\"}"));
+        FakeBuild build = build("team/freestyle", 14);
+        RunFunctionBuilder builder = new RunFunctionBuilder();
+        builder.setFile("examples/functions/${FN}.yaml");
+        builder.setImage("busybox:${BUSYBOX}");
+        builder.setParameters("name: Ada");
+
+        builder.perform(build, new LocalFolder(java.nio.file.Path.of(".")), env("FN", "hello", "BUSYBOX", "1.37"),
+                listener);
+
+        FunctionRunAction run = FunctionRunAction.of(build).get(0);
+        assertThat(run.getFunction()).isEqualTo("hello");
+        assertThat(run.getSpec()).as("the file's fields, the form's image").contains("\"image\":\"busybox:1.37\"")
+                .contains("\"GREETING\"");
+        assertThat(run.getState()).isEqualTo("COMPLETED");
+
+        RunFunctionBuilder missing = new RunFunctionBuilder();
+        missing.setFile("functions/nope.yaml");
+        assertThatThrownBy(() -> missing.perform(build, new LocalFolder(java.nio.file.Path.of(".")), env(), listener))
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("Run function: field 'file': value 'functions/nope.yaml' is not allowed:"
+                        + " must name a function file in the workspace (");
+        assertThatThrownBy(() -> missing.perform(build, null, env(), null, listener))
+                .as("a builder always has a workspace; without one, the same refusal as a Pipeline step's")
+                .isInstanceOf(AbortException.class).hasMessageContaining("needs a workspace");
+    }
+
+    @Test
     void aFailedRunFailsTheBuildWithItsReason() throws Exception {
         sim.onImage("example.com/fails:1", PodBehavior.fail(3));
         FakeBuild build = build("team/freestyle", 9);
