@@ -285,6 +285,44 @@ class FreestyleBuildersTest {
     }
 
     @Test
+    void anAbortBeforeTheRunReachesTheClusterSendsNothing() throws Exception {
+        // The launch is held while it resolves the cluster; the abort comes meanwhile.
+        java.util.concurrent.CountDownLatch resolving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Clusters.Resolver direct = Clusters.setResolver(null);
+        Clusters.setResolver(b -> {
+            resolving.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return direct.resolve(b);
+        });
+        FakeBuild build = build("team/freestyle", 15);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread executor = new Thread(() -> {
+            try {
+                hello("example.com/hello:1").perform(build, null, env(), null, listener);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        executor.start();
+        resolving.await();
+        executor.interrupt();
+        eventually(() -> executor.getState() == Thread.State.TIMED_WAITING, "the executor waits for the stop");
+        release.countDown();
+        executor.join(WAIT.toMillis());
+
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        FunctionRunAction run = FunctionRunAction.of(build).get(0);
+        assertThat(run.getState()).isEqualTo("STOPPED");
+        assertThat(run.getMessage()).isEqualTo("aborted before it started");
+        assertThat(sim.requests().count("POST", "/**")).isZero();
+    }
+
+    @Test
     void aNamespaceThatIsNotAllowedIsRefusedBeforeAnyRequest() throws Exception {
         FakeBuild build = build("team/freestyle", 12);
         RunFunctionBuilder builder = hello("example.com/hello:1");
