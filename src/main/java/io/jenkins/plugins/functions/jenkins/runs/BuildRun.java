@@ -147,14 +147,6 @@ public final class BuildRun {
         return new String(id);
     }
 
-    public RunRecord record() {
-        return record;
-    }
-
-    public String runId() {
-        return runId;
-    }
-
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
@@ -239,13 +231,6 @@ public final class BuildRun {
         }
         if (h != null) {
             h.stop(reason);
-        }
-    }
-
-    /** Whether the run was handed to the engine (and so ends through the engine). */
-    public boolean reachedEngine() {
-        synchronized (lock) {
-            return handle != null;
         }
     }
 
