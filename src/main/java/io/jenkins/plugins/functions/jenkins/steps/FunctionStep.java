@@ -1,5 +1,7 @@
 package io.jenkins.plugins.functions.jenkins.steps;
 
+import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
+import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,6 +259,11 @@ public abstract class FunctionStep extends Step {
         put(m, "requirements", requirements);
         put(m, "pythonVersion", pythonVersion);
         return m;
+    }
+
+    /** What this step asks for, in the form the steps and the freestyle builders share. */
+    FunctionCall call(String stepName, ActionKind action) {
+        return new FunctionCall(stepName, action, file, inlineFields(), parameters, namespace, timeout, failOnError);
     }
 
     static void put(Map<String, Object> m, String key, Object value) {

@@ -1,19 +1,10 @@
 package io.jenkins.plugins.functions.jenkins.steps;
 
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.functions.jenkins.Clusters;
-import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
-import io.jenkins.plugins.functions.kubernetes.StoppedService;
-import io.jenkins.plugins.functions.runtime.RunLabels;
-import io.jenkins.plugins.functions.spec.Names;
+import io.jenkins.plugins.functions.jenkins.runs.ServiceStop;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -90,7 +81,6 @@ public class StopFunctionStep extends Step {
     public static final class Execution extends StepExecution {
 
         private static final long serialVersionUID = 1L;
-        private static final String PREFIX = "[function-runtimes] ";
 
         /** Our own reference: see {@link FunctionStepExecution}. */
         private final StepContext context;
@@ -106,48 +96,14 @@ public class StopFunctionStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            if (name == null || !Names.isDns1123Label(name)) {
-                throw new AbortException("stopFunction: field 'name': value '" + name + "' is not allowed: "
-                        + Names.DNS_1123_LABEL_RULE);
-            }
-            if (namespace != null && !Names.isDns1123Label(namespace)) {
-                throw new AbortException("stopFunction: field 'namespace': value '" + namespace + "' is not allowed: "
-                        + Names.DNS_1123_LABEL_RULE);
-            }
             Run<?, ?> build = context.get(Run.class);
             PrintStream log = context.get(TaskListener.class).getLogger();
-            Clusters.Target target = Clusters.forBuild(build);
-            String ns = namespace != null ? namespace : target.defaultNamespace();
-            try {
-                target.namespaces().check(ns); // the same namespaces the other steps may use
-            } catch (io.jenkins.plugins.functions.spec.SpecException e) {
-                throw new AbortException(e.withOrigin("stopFunction").getMessage());
-            }
-            target.engine().stopService(ns, name).whenComplete((stopped, error) -> {
+            ServiceStop.start("stopFunction", name, namespace, build, log).whenComplete((result, error) -> {
                 if (error != null) {
-                    Throwable cause = error.getCause() != null ? error.getCause() : error;
-                    context.onFailure(new AbortException("stopFunction: could not stop " + name + " in " + ns + ": "
-                            + cause.getMessage()));
-                    return;
+                    context.onFailure(error);
+                } else {
+                    context.onSuccess(result);
                 }
-                List<Map<String, Object>> result = new ArrayList<>();
-                if (stopped.isEmpty()) {
-                    log.println(PREFIX + "Nothing named " + name + " is served in namespace " + ns);
-                }
-                for (StoppedService s : stopped) {
-                    String by = s.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
-                    log.println(PREFIX + "Stopped " + s.namespace() + "/" + s.name()
-                            + (by == null ? "" : " (served by " + by + ")"));
-                    FunctionRunAction.stopRecorded(target.build(by), s.runId(), "Stopped",
-                            "stopped by " + build.getExternalizableId());
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("name", s.name());
-                    entry.put("namespace", s.namespace());
-                    entry.put("runId", s.runId());
-                    entry.put("build", by);
-                    result.add(entry);
-                }
-                context.onSuccess(result);
             });
             return false;
         }

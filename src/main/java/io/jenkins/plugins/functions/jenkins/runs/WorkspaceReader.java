@@ -1,4 +1,4 @@
-package io.jenkins.plugins.functions.jenkins.steps;
+package io.jenkins.plugins.functions.jenkins.runs;
 
 import hudson.FilePath;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
@@ -7,13 +7,26 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The build's workspace (on whatever agent it is) as {@link WorkspaceSources} reads it. */
-final class WorkspaceReader implements WorkspaceSources.Reader {
+/**
+ * The build's workspace (on whatever agent it is) as {@link WorkspaceSources} and {@link BuildRun}
+ * read it: function files and code. Its {@code toString()} is the workspace's path, for messages.
+ */
+public final class WorkspaceReader implements WorkspaceSources.Reader {
 
     private final FilePath workspace;
 
-    WorkspaceReader(FilePath workspace) {
+    private WorkspaceReader(FilePath workspace) {
         this.workspace = workspace;
+    }
+
+    /** The workspace as a reader; null when there is none (a Pipeline step outside a node block). */
+    public static WorkspaceSources.Reader of(FilePath workspace) {
+        return workspace == null ? null : new WorkspaceReader(workspace);
+    }
+
+    @Override
+    public String toString() {
+        return workspace.getRemote();
     }
 
     @Override

@@ -1,0 +1,392 @@
+package io.jenkins.plugins.functions.jenkins.runs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.AbortException;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.RunHistory;
+import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
+import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
+import io.jenkins.plugins.functions.kubernetes.LogCursor;
+import io.jenkins.plugins.functions.kubernetes.LogLine;
+import io.jenkins.plugins.functions.kubernetes.RunHandle;
+import io.jenkins.plugins.functions.kubernetes.RunListener;
+import io.jenkins.plugins.functions.kubernetes.RunRef;
+import io.jenkins.plugins.functions.model.Durations;
+import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.RunArguments;
+import io.jenkins.plugins.functions.runtime.RunLabels;
+import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
+import io.jenkins.plugins.functions.spec.FunctionSpecReader;
+import io.jenkins.plugins.functions.spec.Names;
+import io.jenkins.plugins.functions.spec.SpecException;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One run of a function on a Jenkins build, from the arguments to the end: what the Pipeline
+ * steps and the freestyle builders share. It records the run on the build, reads the function
+ * (file, arguments, workspace sources), checks it and the namespace policy, plans it, hands it
+ * to the engine, and then writes the engine's narration and the container's log to the build
+ * log and keeps the record up to date. How the end is reported (a Pipeline step's context, a
+ * freestyle build's thread) is the caller's: an {@link Observer}.
+ *
+ * <p>Not persisted: a Pipeline step execution keeps its own small state and, after a restart,
+ * re-attaches with {@link #attach}.
+ */
+public final class BuildRun {
+
+    /** Hears about the run; called from the launch pool and the engine's threads, never blocking. */
+    public interface Observer {
+        /**
+         * The engine has the run (its workload is being created): the handle stops it and tells
+         * its reference and log cursor.
+         *
+         * @param readyTimeoutMillis the run's timeout in milliseconds, or null for the default
+         */
+        default void started(RunHandle handle, Long readyTimeoutMillis) {
+        }
+
+        /** The log was copied up to here (already saved beside the build). */
+        default void logCursor(LogCursor cursor) {
+        }
+
+        /**
+         * The run ended, exactly once: the record is finished and saved, the end narrated.
+         *
+         * @param startFailure set when the run ended before reaching the engine (bad input, no
+         *                     credential, ...): the exception to fail with, its message said about
+         *                     the caller; null otherwise
+         */
+        void ended(RunRecord record, RunOutcome outcome, AbortException startFailure);
+    }
+
+    private static final AtomicInteger LAUNCHER_THREADS = new AtomicInteger();
+    /** Launches runs off the caller's thread: each task is short (file read, API create). */
+    private static final ExecutorService LAUNCHER = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "function-runtimes-launcher-" + LAUNCHER_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOGGER = Logger.getLogger(BuildRun.class.getName());
+    /** The prefix of the plugin's own lines in the build log. */
+    public static final String PREFIX = "[function-runtimes] ";
+
+    private final FunctionCall call;
+    private final String runId;
+    private final Run<?, ?> build;
+    private final TaskListener listener;
+    /** The build's workspace, or null (a Pipeline step outside a node block). */
+    private final WorkspaceSources.Reader workspace;
+    private final RunRecord record;
+    private final FunctionRunAction action;
+    private final Observer observer;
+    /** Guards the race between a stop and the hand-over to the engine. */
+    private final Object lock = new Object();
+    private RunHandle handle;
+    private String stopReason;
+
+    private BuildRun(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener,
+                     WorkspaceSources.Reader workspace,
+                     FunctionRunAction action, Observer observer) {
+        this.call = call;
+        this.runId = runId;
+        this.build = build;
+        this.listener = listener;
+        this.workspace = workspace;
+        this.action = action;
+        this.record = action.getRecord();
+        this.observer = observer;
+    }
+
+    /**
+     * Records a new run on the build (state {@code CREATED}); {@link #launch()} or
+     * {@link #launchAsync()} starts it.
+     *
+     * @param workspace the build's workspace ({@link WorkspaceReader#of}); null outside a node
+     *                  block (only a function file or a workspace source needs it)
+     * @param env       the build's (or the step's) environment variables, for the trigger and the
+     *                  commit recorded on the run; null when unknown
+     * @throws AbortException when the call names a file and there is no workspace: nothing is recorded
+     */
+    public static BuildRun record(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener,
+                                  WorkspaceSources.Reader workspace, Map<String, String> env, Observer observer)
+            throws AbortException {
+        if (call.file() != null && workspace == null) {
+            throw new AbortException(call.caller() + ": field 'file': value '" + call.file()
+                    + "' needs a workspace: call " + call.caller() + " inside a node block, or give the function inline");
+        }
+        RunRecord record = new RunRecord(runId, call.action().id(), call.label(), System.currentTimeMillis());
+        FunctionRunAction action = new FunctionRunAction(record);
+        build.addAction(action);
+        RunHistory.started(action, build, listener.getLogger(), env);
+        return new BuildRun(call, runId, build, listener, workspace, action, observer);
+    }
+
+    /** A run's id: random, so two controllers sharing a cluster never pick the same names. */
+    public static String newRunId() {
+        char[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+        char[] id = new char[10];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = alphabet[RANDOM.nextInt(alphabet.length)];
+        }
+        return new String(id);
+    }
+
+    /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
+    public void launchAsync() {
+        LAUNCHER.execute(this::launch);
+    }
+
+    /**
+     * Reads, validates, plans and hands the run to the engine. Nothing is sent to the cluster
+     * before the function, the arguments and the namespace are accepted.
+     */
+    public void launch() {
+        PrintStream log = listener.getLogger();
+        try {
+            Clusters.Target target = Clusters.forBuild(build);
+            RuntimeRegistry runtimes = target.runtimes();
+            FunctionSpec function = runtimes.validate(readFunction());
+            String ns = call.namespace() != null ? call.namespace() : target.defaultNamespace();
+            if (!Names.isDns1123Label(ns)) {
+                throw new SpecException(call.caller(), "namespace", ns, Names.DNS_1123_LABEL_RULE);
+            }
+            // The administrator's list, before anything is planned or sent (an argument of the
+            // caller: said about it, also when the function comes from a file).
+            try {
+                target.namespaces().check(ns);
+            } catch (SpecException e) {
+                throw e.withOrigin(call.caller());
+            }
+            Map<String, String> origin = new LinkedHashMap<>();
+            origin.put(RunLabels.JENKINS_JOB, Clusters.jobName(build));
+            origin.put(RunLabels.JENKINS_BUILD, String.valueOf(build.getNumber()));
+            if (target.controllerId() != null) {
+                origin.put(RunLabels.CONTROLLER, target.controllerId());
+            }
+            RunHistory.addCommitLabel(action, origin);
+            RunRequest request = RunRequest.builder(function, call.action())
+                    .runId(runId)
+                    .namespace(ns)
+                    .parameters(call.parameters())
+                    .timeout(call.timeout() == null ? null : Durations.parse("timeout", call.timeout()))
+                    .origin(origin)
+                    .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, Clusters.jobName(build),
+                            RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
+                            RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
+                    .podSecurity(target.podSecurity())
+                    .build();
+            Plan plan = runtimes.plan(request);
+            record.resolved(function.name(), function.version(), function.runtime(), ns,
+                    function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
+            plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
+            RunHistory.planned(build, runId, plan);
+            save(build);
+            log.println(PREFIX + "Running " + function.name() + " (version " + function.version() + ", runtime "
+                    + function.runtime() + ") as " + plan.workload().getKind() + " " + ns + "/"
+                    + plan.workload().getMetadata().getName());
+            synchronized (lock) {
+                if (stopReason != null) {
+                    finishBeforeStart(RunOutcome.stopped("Aborted", "aborted before it started"), null);
+                    return;
+                }
+                FunctionEngine engine = target.engine();
+                Long readyTimeoutMillis = request.timeout() == null ? null : request.timeout().toMillis();
+                handle = engine.start(plan, listener(build, listener, record, target, runId, observer));
+                observer.started(handle, readyTimeoutMillis);
+            }
+        } catch (SpecException e) {
+            // One prefix: the file the problem is in, or the caller when the function is inline.
+            String message = (e.getOrigin() != null ? e : e.withOrigin(call.origin())).getMessage();
+            finishBeforeStart(RunOutcome.error("InvalidSpec", message), new AbortException(message));
+        } catch (IOException | RuntimeException e) {
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            finishBeforeStart(RunOutcome.error("StartFailed", message), e instanceof AbortException a ? a
+                    : new AbortException(call.caller() + ": " + message));
+        }
+    }
+
+    /**
+     * Ends the run on request: the engine deletes what it created and completes it as STOPPED;
+     * a run that has not reached the engine yet never does. Returns at once.
+     */
+    public void stop(String reason) {
+        RunHandle h;
+        synchronized (lock) {
+            stopReason = reason;
+            h = handle;
+        }
+        if (h != null) {
+            h.stop(reason);
+        }
+    }
+
+    private FunctionSpec readFunction() throws SpecException, IOException {
+        FunctionSpec spec = readSpec();
+        if (spec.field("source") instanceof Map<?, ?> source && source.get("path") != null) {
+            if (workspace == null) {
+                throw new SpecException(call.origin(), "source.path", source.get("path"), "is read from the workspace: call "
+                        + call.caller() + " inside a node block, or give the code inline (source.code)");
+            }
+            try {
+                spec = WorkspaceSources.resolve(spec, workspace);
+            } catch (SpecException e) {
+                throw e.getOrigin() == null ? e.withOrigin(call.origin()) : e;
+            }
+        }
+        return spec;
+    }
+
+    private FunctionSpec readSpec() throws SpecException, IOException {
+        FunctionSpecReader reader = new FunctionSpecReader();
+        Map<String, Object> inline = call.inline();
+        if (call.file() == null) {
+            return reader.fromMap(inline, call.origin());
+        }
+        if (!workspace.exists(call.file())) {
+            throw new SpecException(call.caller(), "file", call.file(), "must name a function file in the workspace ("
+                    + workspace + ")");
+        }
+        String text = workspace.read(call.file());
+        FunctionSpec fromFile = reader.read(text, call.file());
+        if (inline.isEmpty()) {
+            return fromFile;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(fromFile.toMap());
+        merged.putAll(inline);
+        return reader.fromMap(merged, call.file() + " (with " + call.caller() + " arguments)");
+    }
+
+    private void finishBeforeStart(RunOutcome outcome, AbortException failure) {
+        record.finish(outcome, null);
+        save(build);
+        observer.ended(record, outcome, failure);
+    }
+
+    /**
+     * Re-attaches to a run the engine no longer knows (after a controller restart): the namespace's
+     * watches replay its objects' state, the log continues after the cursor.
+     */
+    public static RunHandle attach(RunRef ref, LogCursor cursor, Duration readyTimeout, Run<?, ?> build,
+                                   TaskListener listener, RunRecord record, Observer observer) throws IOException {
+        Clusters.Target target = Clusters.forBuild(build);
+        return target.engine().attach(ref, cursor,
+                listener(build, listener, record, target, record.getRunId(), observer), readyTimeout);
+    }
+
+    /** The message a failed run fails its step or build with. */
+    public static String failureMessage(String caller, RunRecord record, RunOutcome outcome) {
+        return caller + ": " + record.getFunctionName() + " failed: " + outcome.reason() + ": " + outcome.message();
+    }
+
+    /** Saves the build; a failure only costs the latest changes until the build's next save. */
+    public static void save(Run<?, ?> build) {
+        try {
+            build.save();
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "could not save " + build, e);
+        }
+    }
+
+    private static RunListener listener(Run<?, ?> build, TaskListener listener, RunRecord record,
+                                        Clusters.Target target, String runId, Observer observer) {
+        return new BuildListener(build, listener, record, target, runId, observer);
+    }
+
+    /** Writes the run's narration and log to the build log and keeps its record up to date. */
+    private static final class BuildListener implements RunListener {
+        private final Run<?, ?> build;
+        private final PrintStream log;
+        private final RunRecord record;
+        private final Clusters.Target target;
+        private final String runId;
+        private final Observer observer;
+
+        BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record, Clusters.Target target, String runId,
+                      Observer observer) {
+            this.build = build;
+            this.log = listener.getLogger();
+            this.record = record;
+            this.target = target;
+            this.runId = runId;
+            this.observer = observer;
+        }
+
+        /** A new version of a service replaced the one a run on another (or this) build served. */
+        @Override
+        public void onReplaced(String previousRunId, Map<String, String> annotations) {
+            String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
+            log.println(PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
+            FunctionRunAction.stopRecorded(target.build(by), previousRunId, "Replaced",
+                    "replaced by version " + record.getFunctionVersion() + " from " + build.getExternalizableId());
+        }
+
+        @Override
+        public void onEvent(String message) {
+            log.println(PREFIX + message);
+        }
+
+        @Override
+        public void onState(RunState state, Instant at, String detail) {
+            if (record.transition(state, at.toEpochMilli(), detail) && !state.isTerminal()) {
+                log.println(PREFIX + record.getFunctionName() + " " + state.name().toLowerCase(Locale.ROOT));
+                save(build);
+            }
+        }
+
+        @Override
+        public void onLog(LogLine line) {
+            log.println(line.text());
+        }
+
+        @Override
+        public void onLogCursor(LogCursor newCursor) {
+            LogCursorStore.record(build, runId, newCursor);
+            observer.logCursor(newCursor);
+        }
+
+        @Override
+        public void onComplete(RunOutcome outcome) {
+            record.finish(outcome, RunHistory.keepOutputs(build, runId, json(outcome.outputs())));
+            save(build);
+            Long started = record.timeOf(RunState.CREATED);
+            String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)
+                    .toString().substring(2).toLowerCase(Locale.ROOT);
+            log.println(PREFIX + record.getFunctionName() + ": " + outcome.state() + " ("
+                    + outcome.reason() + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode())
+                    + ")" + took);
+            observer.ended(record, outcome, null);
+        }
+    }
+
+    private static String json(Map<String, Object> outputs) {
+        try {
+            return JSON.writeValueAsString(outputs);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}
