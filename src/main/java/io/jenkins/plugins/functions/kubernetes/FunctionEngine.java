@@ -108,7 +108,10 @@ public final class FunctionEngine implements AutoCloseable {
      * {@code serve} or {@code deploy} run's start ends when its rollout is available (outcome
      * state RUNNING), and the service goes on in the cluster until it is stopped.
      */
-    public RunHandle start(Plan plan, RunListener listener) {
+    public RunHandle start(Plan plan, RunListener runListener) {
+        // every runtime's runs: the credentials' values never reach the listener (the build log)
+        RunListener listener = SecretMasker.wrap(runListener,
+                SecretMasker.valuesOf(plan.request().credentials().values()));
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());
@@ -241,7 +244,9 @@ public final class FunctionEngine implements AutoCloseable {
                 if (object == workload) {
                     continue;
                 }
-                // Owned by the workload: deleting it garbage-collects them.
+                // Owned by the workload: deleting it garbage-collects them. Created after it, so a
+                // refused workload, an abort or a crash in between never leaves an unowned object
+                // (a run's credentials Secret above all; see runtime.CredentialEnv).
                 object.getMetadata().setOwnerReferences(List.of(owner));
                 done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
             }
