@@ -16,13 +16,16 @@ import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.kubernetes.RunRef;
+import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
@@ -89,6 +92,8 @@ public abstract class FunctionStepExecution extends StepExecution {
     /** A service's wait for its rollout, in milliseconds: kept so a resumed wait keeps its limit. */
     private volatile Long readyTimeoutMillis;
     private volatile boolean done;
+    /** The ids (never the values) of the credentials the run uses: to mask them again after a restart. */
+    private volatile List<String> credentialIds;
 
     protected FunctionStepExecution(FunctionStep step, StepContext context, ActionKind action) {
         super(context);
@@ -165,6 +170,8 @@ public abstract class FunctionStepExecution extends StepExecution {
             if (target.controllerId() != null) {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
+            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
+            credentialIds = List.copyOf(credentials.keySet());
             RunRequest request = RunRequest.builder(function, actionKind)
                     .runId(runId)
                     .namespace(ns)
@@ -175,6 +182,8 @@ public abstract class FunctionStepExecution extends StepExecution {
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
+                    .profile(Profiles.choose(function, target.profiles()))
+                    .credentials(credentials)
                     .build();
             Plan plan = runtimes.plan(request);
             record.resolved(function.name(), function.version(), function.runtime(), ns,
@@ -318,7 +327,12 @@ public abstract class FunctionStepExecution extends StepExecution {
             cursor = LogCursorStore.furthest(cursor, LogCursorStore.load(build, runId));
             listener.getLogger().println(PREFIX + "Resuming " + ref + " after a restart (log from " + cursor + ")");
             Clusters.Target target = Clusters.forBuild(build);
-            handle = target.engine().attach(ref, cursor, new BuildListener(build, listener, record, target),
+            RunListener runListener = new BuildListener(build, listener, record, target);
+            if (credentialIds != null && !credentialIds.isEmpty()) {
+                runListener = SecretMasker.wrap(runListener,
+                        RunCredentials.maskedValues(credentialIds, target, build));
+            }
+            handle = target.engine().attach(ref, cursor, runListener,
                     readyTimeoutMillis == null ? null : Duration.ofMillis(readyTimeoutMillis));
         } catch (IOException | InterruptedException | RuntimeException e) {
             context.onFailure(e);
