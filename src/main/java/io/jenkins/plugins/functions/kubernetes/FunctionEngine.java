@@ -248,7 +248,7 @@ public final class FunctionEngine implements AutoCloseable {
                 // refused workload, an abort or a crash in between never leaves an unowned object
                 // (a run's credentials Secret above all; see runtime.CredentialEnv).
                 object.getMetadata().setOwnerReferences(List.of(owner));
-                done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
+                done.add(createOrUpdateOwn(object, plan.namespace()));
             }
             run.created(existed);
             if (replaced != null) {
@@ -271,6 +271,29 @@ public final class FunctionEngine implements AutoCloseable {
                 }
             }
             run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
+        }
+    }
+
+    /**
+     * Creates an object of a run, or updates the one of that name when it is this plugin's (a
+     * repeated start, a service served again). An object of that name that the plugin did not
+     * create (a team's own Secret or Service) is never replaced: the run fails instead.
+     */
+    private HasMetadata createOrUpdateOwn(HasMetadata object, String namespace) {
+        try {
+            return client.resource(object).inNamespace(namespace).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            HasMetadata current = client.resource(object).inNamespace(namespace).get();
+            Map<String, String> labels = current == null ? null : current.getMetadata().getLabels();
+            if (current != null && (labels == null || !RunLabels.MANAGER.equals(labels.get(RunLabels.MANAGED_BY)))) {
+                throw new KubernetesClientException(object.getKind() + " " + namespace + "/"
+                        + object.getMetadata().getName() + " exists and was not created by function-runtimes;"
+                        + " it is not replaced");
+            }
+            return client.resource(object).inNamespace(namespace).update();
         }
     }
 

@@ -200,6 +200,29 @@ class CredentialSecretEngineTest {
     }
 
     @Test
+    void aTeamsOwnSecretOfTheSameNameIsNeverReplaced() throws Exception {
+        sim.onImage(IMAGE, PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        client.secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("secretive" + CredentialEnv.SECRET_SUFFIX).endMetadata()
+                .withData(Map.of("team", "a2VlcCBtZQ==")).build()).create();
+        FunctionSpec spec = new ContainerRuntime().validate(new FunctionSpecReader().read(FUNCTION
+                + "ports: [8080]\n", "f.yaml"));
+        RecordingListener listener = new RecordingListener();
+
+        engine.start(servePlan(spec, TOKEN), listener);
+        RunOutcome outcome = listener.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.ERROR);
+        assertThat(outcome.message()).contains("exists and was not created by function-runtimes");
+        Secret team = client.secrets().inNamespace("default").withName("secretive" + CredentialEnv.SECRET_SUFFIX)
+                .get();
+        assertThat(team.getData()).containsOnlyKeys("team");
+        assertThat(team.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        eventually(() -> client.apps().deployments().inNamespace("default").list().getItems().isEmpty(),
+                "the Deployment of the failed start is deleted");
+    }
+
+    @Test
     void abortingTheRunTakesTheSecretWithTheJob() throws Exception {
         sim.onImage(IMAGE, PodBehavior.succeed().runForever().logs("working with " + TOKEN));
         RecordingListener listener = new RecordingListener();
