@@ -14,9 +14,10 @@ import java.util.TreeMap;
  * unmodifiable, so it is plain data other runtimes (or profiles) can reuse.
  *
  * <p>Canonical form, which {@link #toFields()} writes and the function's version is computed
- * from: {@code env} is a list of {@code {name, value}} (a mapping given by the user is turned into
- * that list sorted by name; a list keeps its order, which matters to Kubernetes' {@code $(VAR)}
- * references); values and quantities are text; empty lists and mappings are left out.
+ * from: {@code env} is a list of {@code {name, value}}, or {@code {name, credentialsId, key?}} for a
+ * value from a Jenkins credential (a mapping given by the user is turned into that list sorted by
+ * name; a list keeps its order, which matters to Kubernetes' {@code $(VAR)} references); values and
+ * quantities are text; empty lists and mappings are left out.
  *
  * @param name            the function's name (a DNS-1123 label)
  * @param description     free text, null when none

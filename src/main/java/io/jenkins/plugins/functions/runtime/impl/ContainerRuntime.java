@@ -75,7 +75,8 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     /**
      * The runtime as {@link java.util.ServiceLoader} and Jenkins create it. A {@code gpu} amount
-     * becomes the extended resource of the run's profile ({@link ProfilePods}): there is no default.
+     * becomes the extended resource of the run's profile
+     * ({@link io.jenkins.plugins.functions.runtime.ProfilePods}): there is no default.
      */
     public ContainerRuntime() {
     }
