@@ -14,7 +14,17 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.model.ContainerFunction.CredentialRef;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.runtime.Profile;
+import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
+import io.jenkins.plugins.functions.spec.Fields;
+import io.jenkins.plugins.functions.spec.PodFields;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.spec.Names;
@@ -57,7 +67,9 @@ public final class Main {
 
     static final String USAGE_TEXT = String.join("\n",
             "usage: function-runtimes render <file.yaml> [--action job] [--namespace ns] [--param key=value ...] [--timeout 10m]",
+            "                                [--profiles profiles.yaml]",
             "       function-runtimes run <file.yaml> [--kubeconfig file] [--namespace ns] [--param key=value ...] [--timeout 10m]",
+            "                                [--profiles profiles.yaml]",
             "",
             "render  reads a function file, validates it and prints the Kubernetes objects one run would",
             "        create, as YAML. Nothing is sent to a cluster. The run id is render-<version>, so the",
@@ -70,6 +82,10 @@ public final class Main {
             "  --param       a run parameter, repeatable; values are text",
             "  --timeout     how long the run may take: 90s, 10m, 2h, 1d or combined as 1h30m (default: 1h)",
             "  --kubeconfig  run only: the kubeconfig file to use",
+            "  --profiles    a YAML file of profiles by name, as in the global configuration, such as",
+            "                gpu-small: {nodeSelector: {pool: gpu}, gpuResourceName: nvidia.com/gpu}",
+            "env values from Jenkins credentials ({credentialsId: ...}) exist only in Jenkins: render shows",
+            "their Secret with its values redacted; run refuses them.",
             "");
 
 
@@ -115,7 +131,7 @@ public final class Main {
         try {
             FunctionSpec function = read(options);
             Plan plan = plan(function, options, "render-" + function.version().substring(0, 8),
-                    options.namespace() != null ? options.namespace() : "default");
+                    options.namespace() != null ? options.namespace() : "default", true);
             out.print(plan.toYaml());
             return OK;
         } catch (SpecException e) {
@@ -148,13 +164,64 @@ public final class Main {
 
     private static Plan plan(FunctionSpec function, Options options, String runId, String namespace)
             throws SpecException {
+        return plan(function, options, runId, namespace, false);
+    }
+
+    /**
+     * @param placeholders render only: credentials stand for themselves ({@code <id>}), as the
+     *                     command line cannot resolve Jenkins credentials; run refuses them
+     */
+    private static Plan plan(FunctionSpec function, Options options, String runId, String namespace,
+            boolean placeholders) throws SpecException {
+        Map<String, CredentialValue> credentials = new LinkedHashMap<>();
+        for (Map.Entry<String, CredentialRef> e : PodFields.credentialRefs(function).entrySet()) {
+            String id = e.getValue().credentialsId();
+            if (!placeholders) {
+                throw new SpecException(Fields.path("env", e.getKey()), id, "a value the command line can give:"
+                        + " Jenkins credentials are resolved only by the Jenkins steps (render shows the Secret"
+                        + " with its values redacted)");
+            }
+            credentials.putIfAbsent(id, e.getValue().key() != null
+                    ? CredentialValue.usernamePassword(id, "<" + id + ">", "<" + id + ">")
+                    : CredentialValue.secretText(id, "<" + id + ">"));
+        }
         RunRequest request = RunRequest.builder(function, options.action())
                 .runId(runId)
                 .namespace(namespace)
                 .parameters(options.parameters())
                 .timeout(options.timeout())
+                .profile(Profiles.choose(function, profiles(options.profiles())))
+                .credentials(credentials)
                 .build();
         return runtimes().plan(request);
+    }
+
+    /** The profiles of a {@code --profiles} file: a mapping of names to their settings. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Profile> profiles(Path file) throws SpecException {
+        if (file == null) {
+            return Map.of();
+        }
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            throw new SpecException("--profiles", file.toString(), "a readable YAML file of profiles by name ("
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+        }
+        Map<String, Object> byName = doc == null ? Map.of() : Fields.mapping(doc, "--profiles",
+                "a YAML mapping of profile names to their settings");
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : byName.entrySet()) {
+            Map<String, Object> settings = e.getValue() == null ? Map.of()
+                    : Fields.mapping(e.getValue(), e.getKey(), "a mapping of the profile's settings");
+            try {
+                profiles.put(e.getKey(), Profiles.read(e.getKey(), settings, ContainerFunctionParser::resources));
+            } catch (SpecException bad) {
+                throw bad.withOrigin(file + " (profile '" + e.getKey() + "')");
+            }
+        }
+        return profiles;
     }
 
     private static RuntimeRegistry runtimes() {
@@ -281,7 +348,7 @@ public final class Main {
 
     /** The options of {@code render} and {@code run}; a null namespace means the command's default. */
     record Options(Path file, ActionKind action, String namespace, Map<String, Object> parameters, Duration timeout,
-                   Path kubeconfig) {
+                   Path kubeconfig, Path profiles) {
 
         static Options parse(List<String> args) throws UsageException {
             Path file = null;
@@ -290,6 +357,7 @@ public final class Main {
             Map<String, Object> parameters = new LinkedHashMap<>();
             Duration timeout = null;
             Path kubeconfig = null;
+            Path profiles = null;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 String name = arg;
@@ -299,7 +367,7 @@ public final class Main {
                     value = arg.substring(arg.indexOf('=') + 1);
                 }
                 switch (name) {
-                    case "--action", "--namespace", "--param", "--timeout", "--kubeconfig" -> {
+                    case "--action", "--namespace", "--param", "--timeout", "--kubeconfig", "--profiles" -> {
                         if (value == null) {
                             if (i + 1 >= args.size()) {
                                 throw new UsageException(name + " needs a value");
@@ -311,6 +379,7 @@ public final class Main {
                             case "--namespace" -> namespace = namespace(value);
                             case "--param" -> parameter(parameters, value);
                             case "--kubeconfig" -> kubeconfig = Path.of(value);
+                            case "--profiles" -> profiles = Path.of(value);
                             default -> timeout = parseDuration(value);
                         }
                     }
@@ -328,7 +397,7 @@ public final class Main {
             if (file == null) {
                 throw new UsageException("which function file?");
             }
-            return new Options(file, action, namespace, parameters, timeout, kubeconfig);
+            return new Options(file, action, namespace, parameters, timeout, kubeconfig, profiles);
         }
 
         private static ActionKind action(String value) throws UsageException {

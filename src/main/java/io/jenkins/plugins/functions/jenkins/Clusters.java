@@ -235,6 +235,7 @@ public final class Clusters {
                 : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
         return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
                 config.podSecurity(), config.getControllerId())
+                .withProfiles(config.profileMap())
                 .withCredentials(Clusters::credentialInContext);
     }
 

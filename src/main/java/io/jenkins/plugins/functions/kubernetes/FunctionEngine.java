@@ -108,7 +108,10 @@ public final class FunctionEngine implements AutoCloseable {
      * {@code serve} or {@code deploy} run's start ends when its rollout is available (outcome
      * state RUNNING), and the service goes on in the cluster until it is stopped.
      */
-    public RunHandle start(Plan plan, RunListener listener) {
+    public RunHandle start(Plan plan, RunListener runListener) {
+        // every runtime's runs: the credentials' values never reach the listener (the build log)
+        RunListener listener = SecretMasker.wrap(runListener,
+                SecretMasker.valuesOf(plan.request().credentials().values()));
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());
@@ -241,9 +244,11 @@ public final class FunctionEngine implements AutoCloseable {
                 if (object == workload) {
                     continue;
                 }
-                // Owned by the workload: deleting it garbage-collects them.
+                // Owned by the workload: deleting it garbage-collects them. Created after it, so a
+                // refused workload, an abort or a crash in between never leaves an unowned object
+                // (a run's credentials Secret above all; see runtime.CredentialEnv).
                 object.getMetadata().setOwnerReferences(List.of(owner));
-                done.add(client.resource(object).inNamespace(plan.namespace()).createOr(existing -> existing.update()));
+                done.add(createOrUpdateOwn(object, plan.namespace()));
             }
             run.created(existed);
             if (replaced != null) {
@@ -266,6 +271,29 @@ public final class FunctionEngine implements AutoCloseable {
                 }
             }
             run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
+        }
+    }
+
+    /**
+     * Creates an object of a run, or updates the one of that name when it is this plugin's (a
+     * repeated start, a service served again). An object of that name that the plugin did not
+     * create (a team's own Secret or Service) is never replaced: the run fails instead.
+     */
+    private HasMetadata createOrUpdateOwn(HasMetadata object, String namespace) {
+        try {
+            return client.resource(object).inNamespace(namespace).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            HasMetadata current = client.resource(object).inNamespace(namespace).get();
+            Map<String, String> labels = current == null ? null : current.getMetadata().getLabels();
+            if (current != null && (labels == null || !RunLabels.MANAGER.equals(labels.get(RunLabels.MANAGED_BY)))) {
+                throw new KubernetesClientException(object.getKind() + " " + namespace + "/"
+                        + object.getMetadata().getName() + " exists and was not created by function-runtimes;"
+                        + " it is not replaced");
+            }
+            return client.resource(object).inNamespace(namespace).update();
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.TreeMap;
  * unmodifiable, so it is plain data other runtimes (or profiles) can reuse.
  *
  * <p>Canonical form, which {@link #toFields()} writes and the function's version is computed
- * from: {@code env} is a list of {@code {name, value}} (a mapping given by the user is turned into
- * that list sorted by name; a list keeps its order, which matters to Kubernetes' {@code $(VAR)}
- * references); values and quantities are text; empty lists and mappings are left out.
+ * from: {@code env} is a list of {@code {name, value}}, or {@code {name, credentialsId, key?}} for a
+ * value from a Jenkins credential (a mapping given by the user is turned into that list sorted by
+ * name; a list keeps its order, which matters to Kubernetes' {@code $(VAR)} references); values and
+ * quantities are text; empty lists and mappings are left out.
  *
  * @param name            the function's name (a DNS-1123 label)
  * @param description     free text, null when none
@@ -77,22 +78,60 @@ public record ContainerFunction(
 
 
     /**
-     * One environment variable.
+     * One environment variable: a plain value, or the value of a Jenkins credential.
      *
-     * @param name  the variable's name
-     * @param value its value, empty when the user gave none
+     * @param name       the variable's name
+     * @param value      its value, empty when the user gave none or when it comes from a credential
+     * @param credential the Jenkins credential the value comes from, or null for a plain value
      */
-    public record Env(String name, String value) {
+    public record Env(String name, String value, CredentialRef credential) {
         public Env {
             Objects.requireNonNull(name, "name");
-            value = value == null ? "" : value;
+            value = credential != null || value == null ? "" : value;
+        }
+
+        /** A plain value. */
+        public Env(String name, String value) {
+            this(name, value, null);
+        }
+
+        /** Whether the value comes from a Jenkins credential (resolved per run, never in the spec). */
+        public boolean fromCredential() {
+            return credential != null;
         }
 
         Map<String, String> toMap() {
             Map<String, String> map = new LinkedHashMap<>();
             map.put("name", name);
-            map.put("value", value);
+            if (credential == null) {
+                map.put("value", value);
+            } else {
+                map.put(CredentialRef.CREDENTIALS_ID, credential.credentialsId());
+                if (credential.key() != null) {
+                    map.put(CredentialRef.KEY, credential.key());
+                }
+            }
             return Collections.unmodifiableMap(map);
+        }
+    }
+
+    /**
+     * A reference to a Jenkins credential by id, and which part of it a variable takes: the whole
+     * secret text, the {@code username} or {@code password} of a username with password, or a
+     * secret file (mounted as a file, the variable holding its path). The value itself is never
+     * part of a function: it is resolved for each run, in the context of the build's job.
+     *
+     * @param credentialsId the credential's id in Jenkins
+     * @param key           {@code username} or {@code password} for a username with password, else null
+     */
+    public record CredentialRef(String credentialsId, String key) {
+        public static final String CREDENTIALS_ID = "credentialsId";
+        public static final String KEY = "key";
+        public static final String USERNAME = "username";
+        public static final String PASSWORD = "password";
+
+        public CredentialRef {
+            Objects.requireNonNull(credentialsId, "credentialsId");
         }
     }
 

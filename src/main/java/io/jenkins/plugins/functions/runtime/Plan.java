@@ -1,9 +1,13 @@
 package io.jenkins.plugins.functions.runtime;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -36,11 +40,33 @@ public record Plan(RunRequest request, List<HasMetadata> objects, HasMetadata wo
         return request.namespace();
     }
 
-    /** The objects as YAML documents, as {@code kubectl apply -f} would take them. */
+    /** What a Secret's values are replaced with in {@link #toYaml()}. */
+    public static final String REDACTED = "<redacted>";
+
+    /**
+     * The objects as YAML documents, as {@code kubectl apply -f} would take them, except that the
+     * values of Secrets (a run's credentials) are replaced by {@value #REDACTED}: this text is shown
+     * and written to files ({@code function-runtimes render}).
+     */
     public String toYaml() {
         return objects.stream()
+                .map(Plan::redacted)
                 .map(Serialization::asYaml)
                 .map(doc -> doc.startsWith("---") ? doc : "---\n" + doc)
                 .collect(Collectors.joining());
+    }
+
+    private static HasMetadata redacted(HasMetadata object) {
+        if (!(object instanceof Secret secret)) {
+            return object;
+        }
+        Map<String, String> keys = new TreeMap<>();
+        if (secret.getData() != null) {
+            secret.getData().keySet().forEach(k -> keys.put(k, REDACTED));
+        }
+        if (secret.getStringData() != null) {
+            secret.getStringData().keySet().forEach(k -> keys.put(k, REDACTED));
+        }
+        return new SecretBuilder(secret).withData(null).withStringData(keys).build();
     }
 }

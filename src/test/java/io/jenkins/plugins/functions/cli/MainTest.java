@@ -212,6 +212,41 @@ class MainTest {
         assertThat(r.err).contains("field 'name'").contains("Bad_Name");
     }
 
+    @Test
+    void renderAppliesAProfilesFileAndRedactsTheCredentialsSecret() {
+        Result r = run("render", "examples/functions/report-publisher.yaml", "--profiles", "examples/profiles.yaml");
+
+        assertThat(r.code).as(r.err).isEqualTo(Main.OK);
+        List<Map<String, Object>> docs = documents(r.out);
+        assertThat(docs).extracting(d -> d.get("kind")).containsExactly("Job", "Secret");
+        assertThat(r.out).contains("priorityClassName: \"batch-low\"").contains("claimName: \"reports\"")
+                .contains("REPORT_TOKEN: \"<redacted>\"").doesNotContain("<report-token>");
+    }
+
+    @Test
+    void aProfileNeedsAProfilesFileOnTheCommandLine() {
+        Result r = run("render", "examples/functions/gpu-smoke.yaml");
+
+        assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(r.err).contains("field 'profile': value 'gpu' is not allowed").contains("none is configured");
+        Result bad = run("render", "examples/functions/gpu-smoke.yaml", "--profiles", "no/such/profiles.yaml");
+        assertThat(bad.code).isEqualTo(Main.SPEC_ERROR);
+        assertThat(bad.err).contains("field '--profiles'").contains("no such file");
+    }
+
+    @Test
+    void runRefusesCredentialsBeforeContactingTheCluster(@TempDir Path dir) throws IOException {
+        try (ClusterSimulator sim = ClusterSimulator.start()) {
+            Result r = run("run", "examples/functions/report-publisher.yaml", "--profiles", "examples/profiles.yaml",
+                    "--kubeconfig", kubeconfig(dir, sim).toString());
+
+            assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
+            assertThat(r.err).contains("field 'env.DB_PASSWORD'").contains("'reports-db'")
+                    .contains("Jenkins credentials are resolved only by the Jenkins steps");
+            assertThat(sim.requests().total()).isZero();
+        }
+    }
+
     private static Path kubeconfig(Path dir, ClusterSimulator sim) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, String.join("\n",

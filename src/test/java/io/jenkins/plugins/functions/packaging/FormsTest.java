@@ -40,7 +40,7 @@ class FormsTest {
 
     /** The steps' list and map arguments: written in the Pipeline script, not in the form. */
     private static final Set<String> NOT_IN_STEP_FORMS = Set.of("command", "args", "env", "resources", "labels",
-            "parameters", "source", "requirements", "ports", "readinessProbe");
+            "parameters", "source", "requirements", "ports", "readinessProbe", "volumes");
 
     @Test
     void everyBuilderFieldIsInItsFormAndHasHelp() throws IOException {

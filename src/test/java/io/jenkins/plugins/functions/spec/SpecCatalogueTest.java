@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.model.ContainerFunction.CredentialRef;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.runtime.Profile;
+import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
+import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
 import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
 import io.jenkins.plugins.functions.runtime.impl.PythonRuntime;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -86,11 +94,33 @@ class SpecCatalogueTest {
         Map<String, Object> parameters = c.containsKey("parametersBytes")
                 ? Map.of("blob", "x".repeat((Integer) c.get("parametersBytes")))
                 : Map.of();
+        // as the Jenkins step does: the configured profiles, then the credentials the job can use
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> p : ((Map<String, Object>) c.getOrDefault("profiles", Map.of())).entrySet()) {
+            profiles.put(p.getKey(), Profiles.read(p.getKey(), (Map<String, Object>) p.getValue(),
+                    ContainerFunctionParser::resources));
+        }
+        Map<String, CredentialValue> credentials = new LinkedHashMap<>();
+        Map<String, String> known = (Map<String, String>) c.getOrDefault("credentials", Map.of());
+        for (Map.Entry<String, CredentialRef> ref : PodFields.credentialRefs(valid).entrySet()) {
+            String id = ref.getValue().credentialsId();
+            String kind = known.get(id);
+            if (kind == null) {
+                throw new SpecException(Fields.path("env", ref.getKey()), id, CredentialEnv.USABLE);
+            }
+            credentials.put(id, switch (kind) {
+                case "text" -> CredentialValue.secretText(id, "s3cr3t");
+                case "user" -> CredentialValue.usernamePassword(id, "bot", "s3cr3t");
+                default -> CredentialValue.secretFile(id, "config", "s3cr3t".getBytes(StandardCharsets.UTF_8));
+            });
+        }
         RunRequest request = RunRequest.builder(valid, ActionKind.parse((String) c.getOrDefault("action", "job")))
                 .runId("r1")
                 .namespace("ci")
                 .parameters(parameters)
                 .timeout(c.containsKey("timeout") ? Duration.parse((String) c.get("timeout")) : null)
+                .profile(Profiles.choose(valid, profiles))
+                .credentials(credentials)
                 .build();
         RUNTIMES.plan(request);
     }

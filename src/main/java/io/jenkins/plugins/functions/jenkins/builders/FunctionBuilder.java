@@ -52,6 +52,7 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     private String workingDir;
     private String imagePullPolicy;
     private String serviceAccount;
+    private String profile;
     private boolean failOnError = true;
 
     /** The action this builder runs. */
@@ -88,6 +89,7 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         put(fields, "workingDir", x.apply(workingDir));
         put(fields, "imagePullPolicy", x.apply(imagePullPolicy));
         put(fields, "serviceAccount", x.apply(serviceAccount));
+        put(fields, "profile", x.apply(profile));
         addFields(fields, x);
         return new FunctionCall(caller(), action(), x.apply(file), fields,
                 FormFields.mapping(caller(), "parameters", x.apply(parameters)), x.apply(namespace),
@@ -266,6 +268,16 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     @DataBoundSetter
     public void setServiceAccount(String serviceAccount) {
         this.serviceAccount = FormFields.blankToNull(serviceAccount);
+    }
+
+    public String getProfile() {
+        return profile;
+    }
+
+    /** The administrator's profile the function runs under (node selection, tolerations, GPUs). */
+    @DataBoundSetter
+    public void setProfile(String profile) {
+        this.profile = FormFields.blankToNull(profile);
     }
 
     public boolean isFailOnError() {

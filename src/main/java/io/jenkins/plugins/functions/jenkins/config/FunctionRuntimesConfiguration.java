@@ -59,6 +59,8 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private Integer configErrorGraceSeconds;
     private Integer pendingTimeoutSeconds;
     private boolean enforceNonRoot;
+    /** The administrators' profiles, in the order configured; names unique. */
+    private List<ProfileConfig> profiles;
     /** This controller's id in the labels of its runs' objects; generated once, never configured. */
     private String controllerId;
 
@@ -231,6 +233,41 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     public void setEnforceNonRoot(boolean enforceNonRoot) {
         this.enforceNonRoot = enforceNonRoot;
         save();
+    }
+
+    public List<ProfileConfig> getProfiles() {
+        return profiles == null ? List.of() : List.copyOf(profiles);
+    }
+
+    /**
+     * The profiles functions may name ({@code profile: gpu-small}); each is checked when it is set.
+     *
+     * @throws IllegalArgumentException when two profiles have the same name
+     */
+    @DataBoundSetter
+    public void setProfiles(List<ProfileConfig> profiles) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ProfileConfig p : profiles == null ? List.<ProfileConfig>of() : profiles) {
+            if (!names.add(p.getName())) {
+                throw new IllegalArgumentException(new SpecException(WHERE, "profiles", p.getName(),
+                        "must have unique names: each name may be configured once").getMessage());
+            }
+        }
+        this.profiles = profiles == null || profiles.isEmpty() ? null : new java.util.ArrayList<>(profiles);
+        save();
+    }
+
+    /** The engine's profiles, by name. */
+    public java.util.Map<String, io.jenkins.plugins.functions.runtime.Profile> profileMap() throws AbortException {
+        java.util.Map<String, io.jenkins.plugins.functions.runtime.Profile> map = new java.util.LinkedHashMap<>();
+        for (ProfileConfig p : getProfiles()) {
+            try {
+                map.put(p.getName(), p.toProfile());
+            } catch (SpecException e) {
+                throw new AbortException(e.withOrigin(WHERE + " » profile '" + p.getName() + "'").getMessage());
+            }
+        }
+        return map;
     }
 
     /**

@@ -30,6 +30,10 @@ import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
+import java.util.List;
+import io.jenkins.plugins.functions.runtime.Profiles;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -65,6 +69,13 @@ public final class BuildRun {
          * @param readyTimeoutMillis the run's timeout in milliseconds, or null for the default
          */
         default void started(RunHandle handle, Long readyTimeoutMillis) {
+        }
+
+        /**
+         * The ids (never the values) of the credentials the run uses, known before the engine
+         * has it: a caller that outlives a restart keeps them to mask the log again on resume.
+         */
+        default void credentialsUsed(List<String> credentialIds) {
         }
 
         /** The log was copied up to here (already saved beside the build). */
@@ -188,6 +199,8 @@ public final class BuildRun {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunHistory.addCommitLabel(action, origin);
+            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
+            observer.credentialsUsed(List.copyOf(credentials.keySet()));
             RunRequest request = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)
@@ -198,6 +211,8 @@ public final class BuildRun {
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
+                    .profile(Profiles.choose(function, target.profiles()))
+                    .credentials(credentials)
                     .build();
             Plan plan = runtimes.plan(request);
             record.resolved(function.name(), function.version(), function.runtime(), ns,
@@ -291,10 +306,15 @@ public final class BuildRun {
      * watches replay its objects' state, the log continues after the cursor.
      */
     public static RunHandle attach(RunRef ref, LogCursor cursor, Duration readyTimeout, Run<?, ?> build,
-                                   TaskListener listener, RunRecord record, Observer observer) throws IOException {
+                                   TaskListener listener, RunRecord record, List<String> credentialIds,
+                                   Observer observer) throws IOException {
         Clusters.Target target = Clusters.forBuild(build);
-        return target.engine().attach(ref, cursor,
-                listener(build, listener, record, target, record.getRunId(), observer), readyTimeout);
+        RunListener runListener = listener(build, listener, record, target, record.getRunId(), observer);
+        if (credentialIds != null && !credentialIds.isEmpty()) {
+            // The values were never saved: look them up again, so the resumed log stays masked.
+            runListener = SecretMasker.wrap(runListener, RunCredentials.maskedValues(credentialIds, target, build));
+        }
+        return target.engine().attach(ref, cursor, runListener, readyTimeout);
     }
 
     /** The message a failed run fails its step or build with. */

@@ -92,7 +92,10 @@ public abstract class FunctionStep extends Step {
         return env;
     }
 
-    /** Environment variables: a map of name to value. */
+    /**
+     * Environment variables: a map of name to value, or to a Jenkins credential:
+     * {@code [TOKEN: [credentialsId: 'my-token'], DB_USER: [credentialsId: 'db', key: 'username']]}.
+     */
     @DataBoundSetter
     public void setEnv(Map<String, Object> env) {
         this.env = env;
@@ -239,6 +242,29 @@ public abstract class FunctionStep extends Step {
         this.pythonVersion = blankToNull(pythonVersion);
     }
 
+    String profile;
+    List<Map<String, Object>> volumes;
+
+    public String getProfile() {
+        return profile;
+    }
+
+    /** The administrator's profile the function runs under: {@code profile: 'gpu-small'}. */
+    @DataBoundSetter
+    public void setProfile(String profile) {
+        this.profile = blankToNull(profile);
+    }
+
+    public List<Map<String, Object>> getVolumes() {
+        return volumes;
+    }
+
+    /** Volumes: {@code [[name: 'data', mountPath: '/data', persistentVolumeClaim: [claimName: 'data']]]}. */
+    @DataBoundSetter
+    public void setVolumes(List<Map<String, Object>> volumes) {
+        this.volumes = volumes;
+    }
+
     /** The inline fields as a function map; the file's fields are overridden by these. */
     Map<String, Object> inlineFields() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -258,6 +284,8 @@ public abstract class FunctionStep extends Step {
         put(m, "handler", handler);
         put(m, "requirements", requirements);
         put(m, "pythonVersion", pythonVersion);
+        put(m, "profile", profile);
+        put(m, "volumes", volumes);
         return m;
     }
 

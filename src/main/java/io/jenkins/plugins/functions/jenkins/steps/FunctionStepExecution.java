@@ -62,6 +62,8 @@ public abstract class FunctionStepExecution extends StepExecution {
     /** A service's wait for its rollout, in milliseconds: kept so a resumed wait keeps its limit. */
     private volatile Long readyTimeoutMillis;
     private volatile boolean done;
+    /** The ids (never the values) of the credentials the run uses: to mask them again after a restart. */
+    private volatile List<String> credentialIds;
 
     protected FunctionStepExecution(FunctionStep step, StepContext context, ActionKind action) {
         super(context);
@@ -142,7 +144,7 @@ public abstract class FunctionStepExecution extends StepExecution {
             cursor = LogCursorStore.furthest(cursor, LogCursorStore.load(build, runId));
             listener.getLogger().println(BuildRun.PREFIX + "Resuming " + ref + " after a restart (log from " + cursor + ")");
             handle = BuildRun.attach(ref, cursor, readyTimeoutMillis == null ? null : Duration.ofMillis(readyTimeoutMillis),
-                    build, listener, record, new Observer());
+                    build, listener, record, credentialIds, new Observer());
         } catch (IOException | InterruptedException | RuntimeException e) {
             context.onFailure(e);
         }
@@ -197,6 +199,11 @@ public abstract class FunctionStepExecution extends StepExecution {
 
     /** Completes the step when the run ends, and keeps the state a resumed execution needs. */
     private final class Observer implements BuildRun.Observer {
+        @Override
+        public void credentialsUsed(List<String> ids) {
+            credentialIds = ids.isEmpty() ? null : ids;
+        }
+
         @Override
         public void started(RunHandle h, Long timeoutMillis) {
             readyTimeoutMillis = timeoutMillis;

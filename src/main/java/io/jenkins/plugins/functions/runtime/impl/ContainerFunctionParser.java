@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.runtime.impl;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.jenkins.plugins.functions.model.ContainerFunction;
+import io.jenkins.plugins.functions.model.ContainerFunction.CredentialRef;
 import io.jenkins.plugins.functions.model.ContainerFunction.Env;
 import io.jenkins.plugins.functions.model.ContainerFunction.PullPolicy;
 import io.jenkins.plugins.functions.model.FunctionSpec;
@@ -11,6 +12,7 @@ import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.Names;
+import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ public final class ContainerFunctionParser {
     /** The fields of a container function, in the order messages list them. */
     public static final List<String> FIELDS = Stream.concat(Stream.concat(CommonFields.ALL.stream(),
             Stream.of(IMAGE, COMMAND, ARGS, ENV, WORKING_DIR, IMAGE_PULL_POLICY, RESOURCES, SERVICE_ACCOUNT)),
-            ServiceSettingsParser.FIELDS.stream())
+            Stream.concat(ServiceSettingsParser.FIELDS.stream(), PodFields.FIELDS.stream()))
             .toList();
 
     /** Names the engine sets in every function's environment. */
@@ -54,8 +56,17 @@ public final class ContainerFunctionParser {
     static final String LIST_RULE = "must be a list of strings, such as [sh, -c, 'echo hello']";
     static final String ITEM_RULE = "must be text (numbers and true/false are taken as text)";
     static final String ENV_RULE = "must be a list of {name, value} such as [{name: LOG_LEVEL, value: debug}],"
-            + " or a mapping of names to values such as {LOG_LEVEL: debug}";
-    static final String ENV_ITEM_RULE = "must be a mapping {name: ..., value: ...}";
+            + " or a mapping of names to values such as {LOG_LEVEL: debug}; a value from a Jenkins credential is"
+            + " {credentialsId: <id>} (and key: username or password for a username with password)";
+    static final String ENV_ITEM_RULE = "must be a mapping {name: ..., value: ...} or {name: ..., credentialsId: ...,"
+            + " key: ...}";
+    static final String CREDENTIAL_RULE = "must be a mapping {credentialsId: <id of a Jenkins credential>} for a"
+            + " secret text or secret file, or {credentialsId: <id>, key: username|password} for a username with"
+            + " password";
+    static final String CREDENTIALS_ID_RULE = "must be the id of a Jenkins credential: 1 to 256 characters, no"
+            + " spaces or control characters";
+    static final String KEY_RULE = "must be username or password (the part of a username with password"
+            + " credential the variable takes)";
     static final String WORKING_DIR_RULE = "must be an absolute path such as /workspace, without control characters";
     static final String PULL_POLICY_RULE = "must be one of Always, IfNotPresent, Never";
     static final String RESOURCES_RULE = "must be a mapping with requests and/or limits";
@@ -159,6 +170,13 @@ public final class ContainerFunctionParser {
             for (Map.Entry<String, Object> e : byName.entrySet()) {
                 String field = Fields.path(ENV, e.getKey());
                 checkEnvName(e.getKey(), field);
+                if (e.getValue() instanceof Map<?, ?>) {
+                    Map<String, Object> ref = Fields.mapping(e.getValue(), field, CREDENTIAL_RULE);
+                    Fields.onlyKnown(ref, field, List.of(CredentialRef.CREDENTIALS_ID, CredentialRef.KEY),
+                            "a value from a credential");
+                    env.add(new Env(e.getKey(), null, credential(ref, field)));
+                    continue;
+                }
                 env.add(new Env(e.getKey(), e.getValue() == null ? "" : Fields.scalarText(e.getValue(), field, ITEM_RULE)));
             }
             return env;
@@ -168,7 +186,8 @@ public final class ContainerFunctionParser {
         for (int i = 0; i < items.size(); i++) {
             String field = Fields.index(ENV, i);
             Map<String, Object> item = Fields.mapping(items.get(i), field, ENV_ITEM_RULE);
-            Fields.onlyKnown(item, field, List.of("name", "value"), "an env item");
+            Fields.onlyKnown(item, field, List.of("name", "value", CredentialRef.CREDENTIALS_ID, CredentialRef.KEY),
+                    "an env item");
             Object name = item.get("name");
             String nameField = field + ".name";
             if (name == null) {
@@ -180,9 +199,39 @@ public final class ContainerFunctionParser {
                 throw new SpecException(nameField, text, "must be unique: each variable may be set once");
             }
             Object v = item.get("value");
+            if (item.containsKey(CredentialRef.CREDENTIALS_ID) || item.containsKey(CredentialRef.KEY)) {
+                if (v != null) {
+                    throw new SpecException(field + ".value", v, "must be left out when the value comes from a"
+                            + " credential (credentialsId): a variable has one value");
+                }
+                env.add(new Env(text, null, credential(item, field)));
+                continue;
+            }
             env.add(new Env(text, v == null ? "" : Fields.scalarText(v, field + ".value", ITEM_RULE)));
         }
         return env;
+    }
+
+    /** {@code credentialsId} and the optional {@code key} of an env value from a credential. */
+    private static CredentialRef credential(Map<String, Object> ref, String field) throws SpecException {
+        String idField = Fields.path(field, CredentialRef.CREDENTIALS_ID);
+        Object idValue = ref.get(CredentialRef.CREDENTIALS_ID);
+        if (idValue == null) {
+            throw new SpecException(idField, null, CREDENTIALS_ID_RULE);
+        }
+        String id = Fields.scalarText(idValue, idField, CREDENTIALS_ID_RULE);
+        if (id.isEmpty() || id.length() > 256 || id.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new SpecException(idField, id, CREDENTIALS_ID_RULE);
+        }
+        String key = null;
+        if (ref.get(CredentialRef.KEY) != null) {
+            String keyField = Fields.path(field, CredentialRef.KEY);
+            key = Fields.text(ref.get(CredentialRef.KEY), keyField, KEY_RULE);
+            if (!key.equals(CredentialRef.USERNAME) && !key.equals(CredentialRef.PASSWORD)) {
+                throw new SpecException(keyField, key, KEY_RULE);
+            }
+        }
+        return new CredentialRef(id, key);
     }
 
     private static void checkEnvName(String name, String field) throws SpecException {
@@ -221,8 +270,9 @@ public final class ContainerFunctionParser {
     /**
      * Requests and limits. A GPU request is moved to the limits (Kubernetes wants extended
      * resources as limits, a request equal to the limit if any); a request above its limit is refused.
+     * Public for the profiles' default resources, read the same way.
      */
-    static Resources resources(Object value) throws SpecException {
+    public static Resources resources(Object value) throws SpecException {
         if (value == null) {
             return Resources.NONE;
         }

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -26,12 +25,14 @@ import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.ServiceSettings;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
+import io.jenkins.plugins.functions.runtime.FunctionPods;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
-import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
+import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -53,8 +54,6 @@ import java.util.stream.Collectors;
 public final class ContainerRuntime implements FunctionRuntime {
 
     public static final String KIND = "container";
-    /** The extended resource a {@code gpu} amount becomes, unless a profile says otherwise. */
-    public static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
     /** The name of the function's container in every pod. */
     public static final String CONTAINER_NAME = "function";
     /**
@@ -74,23 +73,12 @@ public final class ContainerRuntime implements FunctionRuntime {
             Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY));
     private static final String WHAT = "a '" + KIND + "' function";
 
-    private final String gpuResource;
-
-    /** The runtime as {@link java.util.ServiceLoader} and Jenkins create it: GPUs are {@value #DEFAULT_GPU_RESOURCE}. */
-    public ContainerRuntime() {
-        this(DEFAULT_GPU_RESOURCE);
-    }
-
     /**
-     * @param gpuResource the extended resource name a {@code gpu} amount becomes, such as
-     *                    {@code nvidia.com/gpu} or {@code amd.com/gpu} (a cluster profile's choice)
+     * The runtime as {@link java.util.ServiceLoader} and Jenkins create it. A {@code gpu} amount
+     * becomes the extended resource of the run's profile
+     * ({@link io.jenkins.plugins.functions.runtime.ProfilePods}): there is no default.
      */
-    public ContainerRuntime(String gpuResource) {
-        this.gpuResource = PodTemplates.checkGpuResource(gpuResource);
-    }
-
-    public String gpuResource() {
-        return gpuResource;
+    public ContainerRuntime() {
     }
 
     @Override
@@ -105,7 +93,7 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return ServiceSettingsParser.canonical(read(function).toSpec(KIND), function);
+        return PodFields.canonical(ServiceSettingsParser.canonical(read(function).toSpec(KIND), function), function);
     }
 
     @Override
@@ -136,8 +124,9 @@ public final class ContainerRuntime implements FunctionRuntime {
     /** One Job that runs the container once: no retries, the run's timeout as its deadline. */
     private Plan jobPlan(ContainerFunction function, RunRequest request) throws SpecException {
         Map<String, String> labels = PodTemplates.labels(function.labels(), request);
-        Job job = PodTemplates.job(request, labels, podTemplate(function, request, labels, "Never", null));
-        return new Plan(request, List.<HasMetadata>of(job), job);
+        CredentialEnv env = CredentialEnv.of(function.env(), request, RunLabels.workloadName(request), labels);
+        Job job = PodTemplates.job(request, labels, podTemplate(function, request, labels, "Never", null, env));
+        return PodTemplates.plan(request, job, env);
     }
 
     // ---- serve and deploy ---------------------------------------------------------------------
@@ -163,6 +152,7 @@ public final class ContainerRuntime implements FunctionRuntime {
         selector.put(RunLabels.MANAGED_BY, RunLabels.MANAGER);
         selector.put(RunLabels.FUNCTION, RunLabels.labelValue(name));
         selector.put(RunLabels.ACTION, request.action().id());
+        CredentialEnv env = CredentialEnv.of(function.env(), request, name, labels);
         ObjectMeta metadata = new ObjectMetaBuilder().withName(name).withNamespace(request.namespace())
                 .withLabels(labels).withAnnotations(new LinkedHashMap<>(request.annotations())).build();
         Deployment deployment = new DeploymentBuilder()
@@ -170,11 +160,11 @@ public final class ContainerRuntime implements FunctionRuntime {
                 .withNewSpec()
                     .withReplicas(settings.replicas())
                     .withNewSelector().withMatchLabels(selector).endSelector()
-                    .withTemplate(podTemplate(function, request, labels, "Always", settings))
+                    .withTemplate(podTemplate(function, request, labels, "Always", settings, env))
                 .endSpec()
                 .build();
         if (!withService) {
-            return new Plan(request, List.<HasMetadata>of(deployment), deployment);
+            return PodTemplates.plan(request, deployment, env);
         }
         List<ServicePort> ports = new ArrayList<>();
         for (ServiceSettings.Port p : settings.ports()) {
@@ -189,7 +179,7 @@ public final class ContainerRuntime implements FunctionRuntime {
                     .withPorts(ports)
                 .endSpec()
                 .build();
-        return new Plan(request, List.<HasMetadata>of(deployment, service), deployment);
+        return PodTemplates.plan(request, deployment, env, service);
     }
 
     /** The readiness probe: the function's, else a TCP check of its first port, else none. */
@@ -215,8 +205,8 @@ public final class ContainerRuntime implements FunctionRuntime {
     // ---- pieces shared by the actions ---------------------------------------------------------
 
     private PodTemplateSpec podTemplate(ContainerFunction function, RunRequest request, Map<String, String> labels,
-            String restartPolicy, ServiceSettings settings) throws SpecException {
-        Container main = container(function, request);
+            String restartPolicy, ServiceSettings settings, CredentialEnv env) throws SpecException {
+        Container main = container(function, request, env);
         if (settings != null) {
             List<ContainerPort> ports = new ArrayList<>();
             for (ServiceSettings.Port p : settings.ports()) {
@@ -235,26 +225,27 @@ public final class ContainerRuntime implements FunctionRuntime {
             // no API token unless the function asks for a service account
             pod.withAutomountServiceAccountToken(false);
         }
-        return new PodTemplateSpecBuilder()
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(PodSecurity.apply(pod.build(), request.podSecurity()))
+                .withSpec(pod.build())
                 .build();
+        return FunctionPods.complete(template, function.resources(), PodFields.read(request.function()), env, request);
     }
 
-    private Container container(ContainerFunction function, RunRequest request) throws SpecException {
+    private Container container(ContainerFunction function, RunRequest request, CredentialEnv env)
+            throws SpecException {
         ContainerBuilder container = new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(function.image())
                 .withCommand(function.command().isEmpty() ? null : function.command())
                 .withArgs(function.args().isEmpty() ? null : function.args())
                 .withWorkingDir(function.workingDir())
-                .withEnv(environment(function, request))
+                .withEnv(environment(request, env))
                 .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
                 .withTerminationMessagePolicy("File");
         if (function.imagePullPolicy() != null) {
             container.withImagePullPolicy(function.imagePullPolicy().value());
         }
-        container.withResources(PodTemplates.resources(function.resources(), gpuResource));
         return container.build();
     }
 
@@ -262,11 +253,9 @@ public final class ContainerRuntime implements FunctionRuntime {
      * The engine's variables first, then the function's: Kubernetes expands {@code $(VAR)} only
      * from variables defined earlier, so a function's value may use {@code $(FUNCTION_RUN_ID)}.
      */
-    private static List<EnvVar> environment(ContainerFunction function, RunRequest request) throws SpecException {
+    private static List<EnvVar> environment(RunRequest request, CredentialEnv functionEnv) throws SpecException {
         List<EnvVar> env = PodTemplates.engineEnvironment(request);
-        for (ContainerFunction.Env e : function.env()) {
-            env.add(new EnvVarBuilder().withName(e.name()).withValue(e.value()).build());
-        }
+        env.addAll(functionEnv.envVars());
         return env;
     }
 }

@@ -1,17 +1,15 @@
 package io.jenkins.plugins.functions.runtime.impl;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.jenkins.plugins.functions.model.Resources;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
+import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
-import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +26,6 @@ final class PodTemplates {
     }
 
     /** The function's own labels, then the engine's, which win: the engine finds its objects by them. */
-    /** An extended resource name such as {@code nvidia.com/gpu}, checked; a runtime's constructor argument. */
-    static String checkGpuResource(String gpuResource) {
-        if (gpuResource == null || !Names.isLabelKey(gpuResource) || !gpuResource.contains("/")) {
-            throw new IllegalArgumentException("not an extended resource name (vendor.example/resource): " + gpuResource);
-        }
-        return gpuResource;
-    }
-
     static Map<String, String> labels(Map<String, String> own, RunRequest request) {
         Map<String, String> labels = new LinkedHashMap<>(own);
         labels.putAll(RunLabels.of(request));
@@ -77,27 +67,18 @@ final class PodTemplates {
         return env;
     }
 
-    /** Requests and limits; GPUs go to the limits only, under {@code gpuResource}. Null when none. */
-    static ResourceRequirements resources(Resources resources, String gpuResource) {
-        if (resources.isEmpty()) {
-            return null;
+    /**
+     * A plan: the workload first, then the run's credentials Secret (when the function uses
+     * credentials), then the other objects. The engine creates the workload first and makes it
+     * the owner of the rest (see {@link CredentialEnv} for why that order never leaks a Secret).
+     */
+    static Plan plan(RunRequest request, HasMetadata workload, CredentialEnv env, HasMetadata... others) {
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(workload);
+        if (env.secret() != null) {
+            objects.add(env.secret());
         }
-        Map<String, Quantity> requests = new LinkedHashMap<>();
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        putQuantity(requests, "cpu", resources.requests().cpu());
-        putQuantity(requests, "memory", resources.requests().memory());
-        putQuantity(limits, "cpu", resources.limits().cpu());
-        putQuantity(limits, "memory", resources.limits().memory());
-        putQuantity(limits, gpuResource, resources.limits().gpu());
-        return new ResourceRequirementsBuilder()
-                .withRequests(requests.isEmpty() ? null : requests)
-                .withLimits(limits.isEmpty() ? null : limits)
-                .build();
-    }
-
-    private static void putQuantity(Map<String, Quantity> map, String name, String amount) {
-        if (amount != null) {
-            map.put(name, new Quantity(amount));
-        }
+        objects.addAll(List.of(others));
+        return new Plan(request, objects, workload);
     }
 }

@@ -10,6 +10,7 @@ import io.jenkins.plugins.functions.model.PythonFunction.WorkspacePath;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.Names;
+import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,10 +35,11 @@ public final class PythonFunctionParser {
     public static final String PYTHON_VERSION = "pythonVersion";
 
     /** The fields of a python function, in the order messages list them. */
-    public static final List<String> FIELDS = Stream.concat(CommonFields.ALL.stream(),
+    public static final List<String> FIELDS = Stream.of(CommonFields.ALL.stream(),
             Stream.of(SOURCE, HANDLER, REQUIREMENTS, PYTHON_VERSION, ContainerFunctionParser.IMAGE,
                     ContainerFunctionParser.ENV, ContainerFunctionParser.IMAGE_PULL_POLICY,
-                    ContainerFunctionParser.RESOURCES, ContainerFunctionParser.SERVICE_ACCOUNT))
+                    ContainerFunctionParser.RESOURCES, ContainerFunctionParser.SERVICE_ACCOUNT),
+            PodFields.FIELDS.stream()).flatMap(s -> s)
             .toList();
 
     /** The Python versions a function may ask for, oldest first. */

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -16,19 +15,20 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.jenkins.plugins.functions.model.ActionKind;
-import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.PythonFunction;
 import io.jenkins.plugins.functions.model.PythonFunction.Files;
 import io.jenkins.plugins.functions.model.PythonFunction.Git;
 import io.jenkins.plugins.functions.model.PythonFunction.WorkspacePath;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
+import io.jenkins.plugins.functions.runtime.FunctionPods;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
-import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
+import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,20 +97,11 @@ public final class PythonRuntime implements FunctionRuntime {
     private static final String WHAT = "a '" + KIND + "' function";
     private static final String RUNNER_RESOURCE = "python/runner.py";
 
-    private final String gpuResource;
-
-    /** The runtime as {@link java.util.ServiceLoader} creates it: GPUs are {@value ContainerRuntime#DEFAULT_GPU_RESOURCE}. */
+    /**
+     * The runtime as {@link java.util.ServiceLoader} creates it. A {@code gpu} amount becomes the
+     * extended resource of the run's profile (see {@link io.jenkins.plugins.functions.runtime.ProfilePods}).
+     */
     public PythonRuntime() {
-        this(ContainerRuntime.DEFAULT_GPU_RESOURCE);
-    }
-
-    /** @param gpuResource the extended resource name a {@code gpu} amount becomes (see {@link ContainerRuntime}) */
-    public PythonRuntime(String gpuResource) {
-        this.gpuResource = PodTemplates.checkGpuResource(gpuResource);
-    }
-
-    public String gpuResource() {
-        return gpuResource;
     }
 
     @Override
@@ -125,7 +116,7 @@ public final class PythonRuntime implements FunctionRuntime {
 
     @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return read(function).toSpec(KIND);
+        return PodFields.canonical(read(function).toSpec(KIND), function);
     }
 
     @Override
@@ -162,10 +153,12 @@ public final class PythonRuntime implements FunctionRuntime {
     private Plan jobPlan(PythonFunction function, RunRequest request) throws SpecException {
         Map<String, String> labels = PodTemplates.labels(function.labels(), request);
         String configMapName = RunLabels.workloadName(request) + CONFIG_MAP_SUFFIX;
-        Job job = PodTemplates.job(request, labels, podTemplate(function, request, labels, configMapName, "Never"));
+        CredentialEnv env = CredentialEnv.of(function.env(), request, RunLabels.workloadName(request), labels);
+        Job job = PodTemplates.job(request, labels,
+                podTemplate(function, request, labels, configMapName, "Never", env));
         ConfigMap code = configMap(function, request, labels, configMapName);
         // the Job first: the engine creates the workload, then the objects it owns
-        return new Plan(request, List.<HasMetadata>of(job, code), job);
+        return PodTemplates.plan(request, job, env, code);
     }
 
     // ---- pieces shared by the actions ---------------------------------------------------------
@@ -191,10 +184,10 @@ public final class PythonRuntime implements FunctionRuntime {
     }
 
     private PodTemplateSpec podTemplate(PythonFunction function, RunRequest request, Map<String, String> labels,
-            String configMapName, String restartPolicy) throws SpecException {
+            String configMapName, String restartPolicy, CredentialEnv env) throws SpecException {
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withRestartPolicy(restartPolicy)
-                .withContainers(container(function, request))
+                .withContainers(container(function, request, env))
                 .withVolumes(codeVolume(function, configMapName), new VolumeBuilder()
                         .withName(WORK_VOLUME).withNewEmptyDir().endEmptyDir().build());
         if (function.serviceAccount() != null) {
@@ -203,10 +196,11 @@ public final class PythonRuntime implements FunctionRuntime {
             // no API token unless the function asks for a service account
             pod.withAutomountServiceAccountToken(false);
         }
-        return new PodTemplateSpecBuilder()
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(PodSecurity.apply(pod.build(), request.podSecurity()))
+                .withSpec(pod.build())
                 .build();
+        return FunctionPods.complete(template, function.resources(), PodFields.read(request.function()), env, request);
     }
 
     /** The ConfigMap as files: each key at its real path ({@code code__pkg__a.py} at {@code code/pkg/a.py}). */
@@ -224,19 +218,19 @@ public final class PythonRuntime implements FunctionRuntime {
                 .build();
     }
 
-    private Container container(PythonFunction function, RunRequest request) throws SpecException {
+    private Container container(PythonFunction function, RunRequest request, CredentialEnv env)
+            throws SpecException {
         ContainerBuilder container = new ContainerBuilder()
                 .withName(ContainerRuntime.CONTAINER_NAME)
                 .withImage(function.image())
                 .withCommand(COMMAND)
-                .withEnv(environment(function, request))
+                .withEnv(environment(function, request, env))
                 .withVolumeMounts(
                         new VolumeMountBuilder().withName(CODE_VOLUME).withMountPath(MOUNT_PATH).withReadOnly(true)
                                 .build(),
                         new VolumeMountBuilder().withName(WORK_VOLUME).withMountPath(WORK_PATH).build())
                 .withTerminationMessagePath(ContainerRuntime.TERMINATION_MESSAGE_PATH)
-                .withTerminationMessagePolicy("File")
-                .withResources(PodTemplates.resources(function.resources(), gpuResource));
+                .withTerminationMessagePolicy("File");
         if (function.imagePullPolicy() != null) {
             container.withImagePullPolicy(function.imagePullPolicy().value());
         }
@@ -247,7 +241,8 @@ public final class PythonRuntime implements FunctionRuntime {
      * The engine's variables, the runner's, then the function's (which may use {@code $(VAR)} of
      * any before them).
      */
-    private static List<EnvVar> environment(PythonFunction function, RunRequest request) throws SpecException {
+    private static List<EnvVar> environment(PythonFunction function, RunRequest request, CredentialEnv functionEnv)
+            throws SpecException {
         List<EnvVar> env = PodTemplates.engineEnvironment(request);
         env.add(new EnvVar(ENV_HANDLER, function.handler().reference(), null));
         if (function.handler().init() != null) {
@@ -268,9 +263,7 @@ public final class PythonRuntime implements FunctionRuntime {
             env.add(new EnvVar(ENV_REQUIREMENTS, String.join("\n", function.requirements()), null));
         }
         env.add(new EnvVar(ENV_PYTHON_VERSION, function.pythonVersion(), null));
-        for (ContainerFunction.Env e : function.env()) {
-            env.add(new EnvVar(e.name(), e.value(), null));
-        }
+        env.addAll(functionEnv.envVars());
         return env;
     }
 

@@ -13,6 +13,8 @@ import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.Profile;
+import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
@@ -45,13 +47,16 @@ class ContainerRuntimeTest {
             serviceAccount: build-bot
             """;
 
+    /** The profile the tests' GPU functions run under (a function asking for GPUs needs one). */
+    static final Profile GPU = new Profile("gpu", Map.of(), List.of(), null, null, Resources.NONE, "nvidia.com/gpu",
+            null, List.of());
+
     private final ContainerRuntime runtime = new ContainerRuntime();
 
     @Test
     void isTheContainerKindAndRunsJobsServicesAndDeployments() {
         assertThat(runtime.kind()).isEqualTo("container");
         assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY);
-        assertThat(runtime.gpuResource()).isEqualTo("nvidia.com/gpu");
     }
 
     @Test
@@ -198,14 +203,15 @@ class ContainerRuntimeTest {
 
     @Test
     void theGpuResourceNameIsTheProfilesChoice() throws SpecException {
-        ContainerRuntime amd = new ContainerRuntime("amd.com/gpu");
-        RunRequest request = request(FULL, Map.of(), null);
-        Container c = ((Job) amd.plan(request).workload()).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Profile amdProfile = new Profile("amd", Map.of(), List.of(), null, null, Resources.NONE, "amd.com/gpu", null,
+                List.of());
+        RunRequest request = RunRequest.builder(validate(FULL), ActionKind.JOB).runId("r1").namespace("ci")
+                .profile(amdProfile).build();
+        Container c = ((Job) runtime.plan(request).workload()).getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(c.getResources().getLimits()).containsEntry("amd.com/gpu", new Quantity("1"))
                 .doesNotContainKey("nvidia.com/gpu");
         assertThat(c.getResources().getRequests()).doesNotContainKey("amd.com/gpu");
-        assertThatThrownBy(() -> new ContainerRuntime("gpu")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -304,6 +310,7 @@ class ContainerRuntimeTest {
                 .parameters(parameters)
                 .timeout(timeout)
                 .origin(Map.of(RunLabels.JENKINS_JOB, "folder/app"))
+                .profile(GPU)
                 .annotations(Map.of(RunLabels.JENKINS_BUILD_URL_ANNOTATION, "https://ci.example.com/job/app/7/"))
                 .build();
     }

@@ -17,6 +17,8 @@ import io.jenkins.plugins.functions.model.ContainerFunction;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.PythonFunction;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.Profile;
+import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
@@ -80,13 +82,16 @@ class PythonRuntimeTest {
             handler: main:handler
             """;
 
+    /** The profile the tests' GPU functions run under (a function asking for GPUs needs one). */
+    static final Profile GPU = new Profile("gpu", Map.of(), List.of(), null, null, Resources.NONE, "nvidia.com/gpu",
+            null, List.of());
+
     private final PythonRuntime runtime = new PythonRuntime();
 
     @Test
     void isThePythonKindAndRunsJobs() {
         assertThat(runtime.kind()).isEqualTo("python");
         assertThat(runtime.actions()).containsExactly(ActionKind.JOB);
-        assertThat(runtime.gpuResource()).isEqualTo("nvidia.com/gpu");
     }
 
     @Test
@@ -275,7 +280,7 @@ class PythonRuntimeTest {
         assertThat(e.getValue()).isEqualTo("/app");
         assertThat(e.getAllowed()).isEqualTo("unknown field; the fields of a 'python' function are: name, runtime,"
                 + " description, labels, source, handler, requirements, pythonVersion, image, env, imagePullPolicy,"
-                + " resources, serviceAccount");
+                + " resources, serviceAccount, profile, volumes");
         assertThat(refusal(MINIMAL + "python_version: '3.12'\n").getAllowed()).endsWith("(did you mean 'pythonVersion'?)");
         assertThat(refusal(MINIMAL + "command: [python]\n").getField()).isEqualTo("command");
     }
@@ -538,9 +543,6 @@ class PythonRuntimeTest {
                 .isEqualTo(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("64Mi")));
         assertThat(c.getResources().getLimits()).isEqualTo(Map.of("cpu", new Quantity("1"),
                 "memory", new Quantity("128Mi"), "nvidia.com/gpu", new Quantity("1")));
-        Container amd = ((Job) new PythonRuntime("amd.com/gpu").plan(request(FULL, Map.of(), null)).workload())
-                .getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(amd.getResources().getLimits()).containsKey("amd.com/gpu").doesNotContainKey("nvidia.com/gpu");
     }
 
     @Test
@@ -680,6 +682,7 @@ class PythonRuntimeTest {
                 .parameters(parameters)
                 .timeout(timeout)
                 .origin(Map.of(RunLabels.JENKINS_JOB, "folder/app"))
+                .profile(GPU)
                 .annotations(new LinkedHashMap<>(Map.of(RunLabels.JENKINS_BUILD_URL_ANNOTATION,
                         "https://ci.example.com/job/app/7/")))
                 .build();
