@@ -83,9 +83,9 @@ class PythonRuntimeTest {
     private final PythonRuntime runtime = new PythonRuntime();
 
     @Test
-    void isThePythonKindAndRunsJobs() {
+    void isThePythonKindAndRunsJobsAndServices() {
         assertThat(runtime.kind()).isEqualTo("python");
-        assertThat(runtime.actions()).containsExactly(ActionKind.JOB);
+        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE);
         assertThat(runtime.gpuResource()).isEqualTo("nvidia.com/gpu");
     }
 
@@ -275,7 +275,7 @@ class PythonRuntimeTest {
         assertThat(e.getValue()).isEqualTo("/app");
         assertThat(e.getAllowed()).isEqualTo("unknown field; the fields of a 'python' function are: name, runtime,"
                 + " description, labels, source, handler, requirements, pythonVersion, image, env, imagePullPolicy,"
-                + " resources, serviceAccount");
+                + " resources, serviceAccount, ports, replicas, serviceType");
         assertThat(refusal(MINIMAL + "python_version: '3.12'\n").getAllowed()).endsWith("(did you mean 'pythonVersion'?)");
         assertThat(refusal(MINIMAL + "command: [python]\n").getField()).isEqualTo("command");
     }
