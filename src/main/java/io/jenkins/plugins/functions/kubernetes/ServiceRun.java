@@ -151,9 +151,11 @@ final class ServiceRun extends AbstractRun {
         if ("CrashLoopBackOff".equals(waiting) && restarts >= CRASH_LOOP_RESTARTS) {
             ContainerStateTerminated lastEnd = main.map(ContainerStatus::getLastState).map(s -> s.getTerminated())
                     .orElse(null);
+            String said = lastEnd == null ? null : said(lastEnd.getMessage());
             fail("CrashLoopBackOff", "the container keeps exiting (" + restarts + " restarts"
                     + (lastEnd == null ? "" : ", last exit code " + lastEnd.getExitCode()
-                    + (lastEnd.getReason() == null ? "" : " " + lastEnd.getReason())) + ")");
+                    + (lastEnd.getReason() == null ? "" : " " + lastEnd.getReason())) + ")"
+                    + (said == null ? "" : ": " + said));
             return;
         }
         if (running || "CrashLoopBackOff".equals(waiting)) {
@@ -258,6 +260,22 @@ final class ServiceRun extends AbstractRun {
     }
 
 
+
+    /**
+     * What a crashing container said as it ended, for the failure's message: the {@code error} of
+     * its termination message (as the python runner writes it), else the message itself,
+     * shortened; null when it said nothing.
+     */
+    static String said(String terminationMessage) {
+        if (terminationMessage == null || terminationMessage.isBlank()) {
+            return null;
+        }
+        Object error = Outputs.parse(terminationMessage).get("error");
+        String text = error != null ? String.valueOf(error) : terminationMessage.strip();
+        return text.length() > MAX_SAID ? text.substring(0, MAX_SAID - 3) + "..." : text;
+    }
+
+    private static final int MAX_SAID = 300;
 
     /** Rolled out: the controller saw this generation, every replica is updated and available, no old pod is left. */
     static boolean available(Deployment d) {
