@@ -46,12 +46,24 @@ final class ServiceRun extends AbstractRun {
     private boolean existedBefore;
     private ScheduledFuture<?> readyTimer;
     private Deployment last;
+    /** Whether the plan gave the Deployment ConfigMaps (a python function's code): see {@link #ownsConfigMaps()}. */
+    private boolean ownsConfigMaps;
 
     ServiceRun(FunctionEngine engine, RunRef ref, RunListener listener, Duration readyTimeout, String url,
                RunState initial) {
         super(engine, ref, LogCursor.START, listener, initial);
         this.readyTimeout = readyTimeout;
         this.url = url;
+    }
+
+    /**
+     * The plan gives the Deployment ConfigMaps, named after their content: once the rollout is
+     * available, those no longer mounted are deleted. Only then, so that serving a container
+     * function costs no request for it.
+     */
+    synchronized ServiceRun ownsConfigMaps() {
+        ownsConfigMaps = true;
+        return this;
     }
 
     /** The in-cluster URL of the plan's Service ({@code http://name.namespace.svc:port}), or null. */
@@ -206,6 +218,10 @@ final class ServiceRun extends AbstractRun {
         engine.forget(this);
         listener.onComplete(result);
         outcome.complete(result);
+        if (ownsConfigMaps) {
+            // no pod of an older version is left: the code ConfigMaps only they mounted can go
+            engine.deleteUnmountedConfigMaps(ref);
+        }
     }
 
     /**

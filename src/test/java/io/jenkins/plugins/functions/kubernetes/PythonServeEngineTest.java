@@ -4,10 +4,12 @@ import static io.jenkins.plugins.functions.kubernetes.FunctionEngineTest.eventua
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
@@ -21,6 +23,7 @@ import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.testing.ClusterSimulator;
 import io.jenkins.plugins.functions.testing.PodBehavior;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,8 +176,57 @@ class PythonServeEngineTest {
         eventually(() -> client.pods().inNamespace("default").withLabel(RunLabels.FUNCTION, "echo").list().getItems()
                 .stream().allMatch(p -> mountedConfigMap(p.getSpec().getVolumes()).equals(configMapName(next))),
                 "only pods of the new code are left");
-        assertThat(configMapsOfTheFunction()).as("the old ReplicaSet, kept for a rollback, still mounts the old code")
-                .contains(configMapName(first), configMapName(next));
+        assertThat(UnmountedConfigMaps.delete(client, "default", "echo"))
+                .as("the old ReplicaSet, kept for a rollback, still mounts the old code").isEmpty();
+        assertThat(configMapsOfTheFunction()).containsExactlyInAnyOrder(configMapName(first), configMapName(next));
+    }
+
+    @Test
+    void theCodeOfAVersionWhoseReplicaSetIsGoneIsDeletedAfterTheNextRollout() throws Exception {
+        sim.onImage(IMAGE, serving());
+        List<Plan> versions = new ArrayList<>();
+        for (String punctuation : List.of("!", "!!", "?")) {
+            Plan plan = plan(punctuation);
+            RecordingListener listener = new RecordingListener();
+            engine.start(plan, listener);
+            assertThat(listener.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+            versions.add(plan);
+        }
+        String oldest = configMapName(versions.get(0));
+        // what Kubernetes' revision history clean-up does beyond revisionHistoryLimit
+        for (ReplicaSet replicaSet : client.apps().replicaSets().inNamespace("default")
+                .withLabel(RunLabels.FUNCTION, "echo").list().getItems()) {
+            if (mountedConfigMap(replicaSet.getSpec().getTemplate().getSpec().getVolumes()).equals(oldest)) {
+                client.apps().replicaSets().inNamespace("default").withName(replicaSet.getMetadata().getName())
+                        .delete();
+            }
+        }
+        assertThat(configMapsOfTheFunction()).contains(oldest);
+
+        Plan latest = plan("??");
+        RecordingListener listener = new RecordingListener();
+        engine.start(latest, listener);
+        assertThat(listener.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+
+        eventually(() -> !configMapsOfTheFunction().contains(oldest), "the oldest code is deleted");
+        assertThat(configMapsOfTheFunction()).as("what the Deployment and its kept ReplicaSets mount stays")
+                .containsExactlyInAnyOrder(configMapName(versions.get(1)), configMapName(versions.get(2)),
+                        configMapName(latest));
+    }
+
+    @Test
+    void onlyConfigMapsTheDeploymentOwnsAreEverDeleted() throws Exception {
+        sim.onImage(IMAGE, serving());
+        RecordingListener listener = new RecordingListener();
+        engine.start(plan("!"), listener);
+        listener.await(WAIT);
+        // a ConfigMap with the function's labels that the Deployment does not own (made by hand)
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("echo-settings").withLabels(Map.of(RunLabels.MANAGED_BY, RunLabels.MANAGER,
+                        RunLabels.FUNCTION, "echo")).endMetadata().withData(Map.of("a", "1")).build()).create();
+
+        assertThat(UnmountedConfigMaps.delete(client, "default", "echo")).isEmpty();
+        assertThat(configMapsOfTheFunction()).contains("echo-settings");
     }
 
     @Test
