@@ -443,17 +443,6 @@ def serve(environ):
         say("error: FUNCTION_PORT, FUNCTION_DRAIN_SECONDS and FUNCTION_MAX_BODY_BYTES must be numbers: %s" % e)
         write_message(termination_log, error_object("ValueError", str(e)))
         return EXIT_SETUP
-    try:
-        server = ThreadingHTTPServer(("", port), request_handler(service))
-    except OSError as e:
-        say("error: cannot listen on port %d: %s" % (port, e))
-        write_message(termination_log, error_object(type(e).__name__, "cannot listen on port %d: %s" % (port, e)))
-        return EXIT_SETUP
-    server.daemon_threads = False  # so that server_close() waits for the requests in flight
-    threading.Thread(target=server.serve_forever, name="http-server", daemon=True).start()
-    say("listening on port %d; GET /healthz answers 503 until the function is set up"
-        % server.server_address[1])
-
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -461,10 +450,24 @@ def serve(environ):
         if not service.ready.is_set():
             raise Stopping()
 
+    # Before the port is open: from then on the kubelet may stop the pod.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
+    server = None
+    serving = False
     try:
+        try:
+            server = ThreadingHTTPServer(("", port), request_handler(service))
+        except OSError as e:
+            say("error: cannot listen on port %d: %s" % (port, e))
+            write_message(termination_log, error_object(type(e).__name__, "cannot listen on port %d: %s" % (port, e)))
+            return EXIT_SETUP
+        server.daemon_threads = False  # so that server_close() waits for the requests in flight
+        threading.Thread(target=server.serve_forever, name="http-server", daemon=True).start()
+        serving = True
+        say("listening on port %d; GET /healthz answers 503 until the function is set up"
+            % server.server_address[1])
         try:
             handler, init, parameters, context = set_up(environ)
         except SetupError as e:
@@ -488,8 +491,8 @@ def serve(environ):
                                                              server.server_address[1]))
         while not stop.wait(1):
             pass
-        say("stopping: /healthz answers 503, requests are served for %gs more, then the server closes" % drain)
         service.stopping.set()
+        say("stopping: /healthz answers 503, requests are served for %gs more, then the server closes" % drain)
         time.sleep(drain)
         return EXIT_OK
     except Stopping:
@@ -497,8 +500,10 @@ def serve(environ):
         return EXIT_OK
     finally:
         service.stopping.set()
-        server.shutdown()
-        server.server_close()
+        if serving:
+            server.shutdown()  # waits for serve_forever to return: only once it was started
+        if server is not None:
+            server.server_close()
 
 
 def request_handler(service):
