@@ -218,8 +218,9 @@ final class ServiceRun extends AbstractRun {
         engine.forget(this);
         listener.onComplete(result);
         outcome.complete(result);
-        if (ownsConfigMaps) {
-            // no pod of an older version is left: the code ConfigMaps only they mounted can go
+        if (ownsConfigMaps && existedBefore) {
+            // a roll forward, and no pod of an older version is left: the code ConfigMaps only
+            // they mounted can go (a first serve has nothing older)
             engine.deleteUnmountedConfigMaps(ref);
         }
     }
