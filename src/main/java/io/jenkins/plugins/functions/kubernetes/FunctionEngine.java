@@ -1,5 +1,6 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -115,13 +116,18 @@ public final class FunctionEngine implements AutoCloseable {
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());
-        ActiveRun run = isService(ref) ? new ServiceRun(this, ref, listener, readyTimeout(plan),
-                ServiceRun.urlOf(plan.objects(), plan.namespace()), RunState.BUILT)
+        ActiveRun run = isService(ref) ? serviceRun(plan, ref, listener)
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
         requests.execute(() -> create(plan, run));
         return run;
+    }
+
+    private ServiceRun serviceRun(Plan plan, RunRef ref, RunListener listener) {
+        ServiceRun run = new ServiceRun(this, ref, listener, readyTimeout(plan),
+                ServiceRun.urlOf(plan.objects(), plan.namespace()), RunState.BUILT);
+        return plan.objects().stream().anyMatch(o -> o instanceof ConfigMap) ? run.ownsConfigMaps() : run;
     }
 
     /** How long a service may take to become available: the run's timeout, else ten minutes. */
@@ -349,6 +355,43 @@ public final class FunctionEngine implements AutoCloseable {
             }
             return stopped;
         }, requests);
+    }
+
+    /**
+     * After a service's rollout is available: deletes the ConfigMaps its Deployment owns and no
+     * longer mounts (the code of versions it rolled forward from, see {@link UnmountedConfigMaps}),
+     * on the request pool. Best effort: what cannot be listed or deleted stays until the service
+     * is stopped.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger pendingCleanups =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    void deleteUnmountedConfigMaps(RunRef ref) {
+        pendingCleanups.incrementAndGet();
+        try {
+            requests.execute(() -> {
+                try {
+                    List<String> deleted = UnmountedConfigMaps.delete(client, ref.namespace(), ref.name());
+                    if (!deleted.isEmpty()) {
+                        LOGGER.log(Level.FINE, "deleted the ConfigMaps {0} that {1} no longer mounts",
+                                new Object[] {deleted, ref});
+                    }
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.FINE, "could not delete the ConfigMaps " + ref + " no longer mounts: "
+                            + describe(e), e);
+                } finally {
+                    pendingCleanups.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            pendingCleanups.decrementAndGet();
+            // the engine is closing: the ConfigMaps go when the service is stopped
+        }
+    }
+
+    /** Clean-ups of unmounted code queued or under way: tests wait for none before changing the cluster. */
+    int pendingCleanups() {
+        return pendingCleanups.get();
     }
 
     void forget(ActiveRun run) {

@@ -46,12 +46,24 @@ final class ServiceRun extends AbstractRun {
     private boolean existedBefore;
     private ScheduledFuture<?> readyTimer;
     private Deployment last;
+    /** Whether the plan gave the Deployment ConfigMaps (a python function's code): see {@link #ownsConfigMaps()}. */
+    private boolean ownsConfigMaps;
 
     ServiceRun(FunctionEngine engine, RunRef ref, RunListener listener, Duration readyTimeout, String url,
                RunState initial) {
         super(engine, ref, LogCursor.START, listener, initial);
         this.readyTimeout = readyTimeout;
         this.url = url;
+    }
+
+    /**
+     * The plan gives the Deployment ConfigMaps, named after their content: once the rollout is
+     * available, those no longer mounted are deleted. Only then, so that serving a container
+     * function costs no request for it.
+     */
+    synchronized ServiceRun ownsConfigMaps() {
+        ownsConfigMaps = true;
+        return this;
     }
 
     /** The in-cluster URL of the plan's Service ({@code http://name.namespace.svc:port}), or null. */
@@ -151,9 +163,11 @@ final class ServiceRun extends AbstractRun {
         if ("CrashLoopBackOff".equals(waiting) && restarts >= CRASH_LOOP_RESTARTS) {
             ContainerStateTerminated lastEnd = main.map(ContainerStatus::getLastState).map(s -> s.getTerminated())
                     .orElse(null);
+            String said = lastEnd == null ? null : said(lastEnd.getMessage());
             fail("CrashLoopBackOff", "the container keeps exiting (" + restarts + " restarts"
                     + (lastEnd == null ? "" : ", last exit code " + lastEnd.getExitCode()
-                    + (lastEnd.getReason() == null ? "" : " " + lastEnd.getReason())) + ")");
+                    + (lastEnd.getReason() == null ? "" : " " + lastEnd.getReason())) + ")"
+                    + (said == null ? "" : ": " + said));
             return;
         }
         if (running || "CrashLoopBackOff".equals(waiting)) {
@@ -202,6 +216,12 @@ final class ServiceRun extends AbstractRun {
         RunOutcome result = new RunOutcome(RunState.RUNNING, null, "Available",
                 "the service is available" + (url == null ? "" : " at " + url), outputs, Instant.now(), null);
         engine.forget(this);
+        if (ownsConfigMaps && existedBefore) {
+            // a roll forward, and no pod of an older version is left: the code ConfigMaps only
+            // they mounted can go (a first serve has nothing older). Queued before the run ends,
+            // so whoever sees the end also sees the clean-up pending.
+            engine.deleteUnmountedConfigMaps(ref);
+        }
         listener.onComplete(result);
         outcome.complete(result);
     }
@@ -258,6 +278,22 @@ final class ServiceRun extends AbstractRun {
     }
 
 
+
+    /**
+     * What a crashing container said as it ended, for the failure's message: the {@code error} of
+     * its termination message (as the python runner writes it), else the message itself,
+     * shortened; null when it said nothing.
+     */
+    static String said(String terminationMessage) {
+        if (terminationMessage == null || terminationMessage.isBlank()) {
+            return null;
+        }
+        Object error = Outputs.parse(terminationMessage).get("error");
+        String text = error != null ? String.valueOf(error) : terminationMessage.strip();
+        return text.length() > MAX_SAID ? text.substring(0, MAX_SAID - 3) + "..." : text;
+    }
+
+    private static final int MAX_SAID = 300;
 
     /** Rolled out: the controller saw this generation, every replica is updated and available, no old pod is left. */
     static boolean available(Deployment d) {

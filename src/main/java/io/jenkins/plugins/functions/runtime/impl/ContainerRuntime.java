@@ -2,19 +2,12 @@ package io.jenkins.plugins.functions.runtime.impl;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -36,8 +29,6 @@ import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,37 +139,15 @@ public final class ContainerRuntime implements FunctionRuntime {
             }
         }
         Map<String, String> labels = PodTemplates.labels(function.labels(), request);
-        Map<String, String> selector = new LinkedHashMap<>();
-        selector.put(RunLabels.MANAGED_BY, RunLabels.MANAGER);
-        selector.put(RunLabels.FUNCTION, RunLabels.labelValue(name));
-        selector.put(RunLabels.ACTION, request.action().id());
+        Map<String, String> selector = ServiceObjects.selector(name, request);
+        ObjectMeta metadata = ServiceObjects.metadata(name, request, labels);
         CredentialEnv env = CredentialEnv.of(function.env(), request, name, labels);
-        ObjectMeta metadata = new ObjectMetaBuilder().withName(name).withNamespace(request.namespace())
-                .withLabels(labels).withAnnotations(new LinkedHashMap<>(request.annotations())).build();
-        Deployment deployment = new DeploymentBuilder()
-                .withMetadata(metadata)
-                .withNewSpec()
-                    .withReplicas(settings.replicas())
-                    .withNewSelector().withMatchLabels(selector).endSelector()
-                    .withTemplate(podTemplate(function, request, labels, "Always", settings, env))
-                .endSpec()
-                .build();
+        Deployment deployment = ServiceObjects.deployment(metadata, selector, settings.replicas(),
+                podTemplate(function, request, labels, "Always", settings, env));
         if (!withService) {
             return PodTemplates.plan(request, deployment, env);
         }
-        List<ServicePort> ports = new ArrayList<>();
-        for (ServiceSettings.Port p : settings.ports()) {
-            ports.add(new ServicePortBuilder().withName(p.name()).withPort(p.port())
-                    .withTargetPort(new IntOrString(p.name())).withProtocol("TCP").build());
-        }
-        Service service = new ServiceBuilder()
-                .withMetadata(new ObjectMetaBuilder(metadata).build())
-                .withNewSpec()
-                    .withType(settings.serviceType())
-                    .withSelector(selector)
-                    .withPorts(ports)
-                .endSpec()
-                .build();
+        Service service = ServiceObjects.service(metadata, selector, settings, settings.ports());
         return PodTemplates.plan(request, deployment, env, service);
     }
 
@@ -208,12 +177,7 @@ public final class ContainerRuntime implements FunctionRuntime {
             String restartPolicy, ServiceSettings settings, CredentialEnv env) throws SpecException {
         Container main = container(function, request, env);
         if (settings != null) {
-            List<ContainerPort> ports = new ArrayList<>();
-            for (ServiceSettings.Port p : settings.ports()) {
-                ports.add(new ContainerPortBuilder().withName(p.name()).withContainerPort(p.port())
-                        .withProtocol("TCP").build());
-            }
-            main.setPorts(ports);
+            main.setPorts(ServiceObjects.containerPorts(settings.ports()));
             main.setReadinessProbe(readiness(settings));
         }
         PodSpecBuilder pod = new PodSpecBuilder()

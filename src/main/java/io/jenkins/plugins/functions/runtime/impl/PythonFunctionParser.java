@@ -38,7 +38,9 @@ public final class PythonFunctionParser {
     public static final List<String> FIELDS = Stream.of(CommonFields.ALL.stream(),
             Stream.of(SOURCE, HANDLER, REQUIREMENTS, PYTHON_VERSION, ContainerFunctionParser.IMAGE,
                     ContainerFunctionParser.ENV, ContainerFunctionParser.IMAGE_PULL_POLICY,
-                    ContainerFunctionParser.RESOURCES, ContainerFunctionParser.SERVICE_ACCOUNT),
+                    ContainerFunctionParser.RESOURCES, ContainerFunctionParser.SERVICE_ACCOUNT,
+                    // for serve only, as for a container function (a python function has no readinessProbe)
+                    ServiceSettingsParser.PORTS, ServiceSettingsParser.REPLICAS, ServiceSettingsParser.SERVICE_TYPE),
             PodFields.FIELDS.stream()).flatMap(s -> s)
             .toList();
 
@@ -73,6 +75,9 @@ public final class PythonFunctionParser {
     static final String HANDLER_RULE = "must be module:function, such as main:handler or app.handlers:run (a dotted"
             + " module path, a function name: letters, digits and '_', not starting with a digit), or a mapping"
             + " {function: module:function, init: <function of the same module called once first>}";
+    static final String READINESS_PROBE_RULE = "must be left out of a python function: a served python function's"
+            + " readiness probe is the runner's GET /healthz on its port, which answers 200 once the code is loaded"
+            + " and the init function has run";
     static final String INIT_RULE = "must be the name of a function of the handler's module: letters, digits and"
             + " '_', not starting with a digit, such as init";
     static final String REQUIREMENTS_RULE = "must be a list of pip requirements, such as [requests==2.32.3,"
@@ -119,12 +124,17 @@ public final class PythonFunctionParser {
      */
     public static PythonFunction parse(FunctionSpec spec, String what) throws SpecException {
         Map<String, Object> fields = spec.fields();
+        if (fields.containsKey(ServiceSettingsParser.READINESS_PROBE)) {
+            throw new SpecException(ServiceSettingsParser.READINESS_PROBE, fields.get(ServiceSettingsParser.READINESS_PROBE),
+                    READINESS_PROBE_RULE);
+        }
         Fields.onlyKnown(fields, "", FIELDS, what);
         String name = CommonFields.name(spec.name());
         String description = CommonFields.description(fields.get(CommonFields.DESCRIPTION));
         Map<String, String> labels = ContainerFunctionParser.labels(fields.get(CommonFields.LABELS));
         Source source = source(fields.get(SOURCE));
         Handler handler = handler(fields.get(HANDLER));
+        checkInitIsInTheCode(handler, source);
         List<String> requirements = requirements(fields.get(REQUIREMENTS));
         String version = pythonVersion(fields.get(PYTHON_VERSION));
         Object image = fields.get(ContainerFunctionParser.IMAGE);
@@ -310,6 +320,32 @@ public final class PythonFunctionParser {
             return new Handler(handler.module(), handler.function(), initName);
         }
         return moduleFunction(value, HANDLER);
+    }
+
+    /**
+     * An init function the handler's module cannot have: the module's file is in the inline
+     * source and does not even mention the name. Only then, as a module may also come from the
+     * image or the requirements, and a name may be bound in ways no reading short of Python's
+     * can see (an import, an assignment); a typo caught here would otherwise be a crash loop.
+     */
+    static void checkInitIsInTheCode(Handler handler, Source source) throws SpecException {
+        if (handler.init() == null || !(source instanceof Files files)) {
+            return;
+        }
+        String modulePath = handler.module().replace('.', '/');
+        for (String file : List.of(modulePath + ".py", modulePath + "/__init__.py")) {
+            String text = files.files().get(file);
+            if (text != null) {
+                Pattern word = Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(handler.init()) + "(?![A-Za-z0-9_])");
+                if (!word.matcher(text).find()) {
+                    throw new SpecException(HANDLER + ".init", handler.init(), "must be a function of the handler's"
+                            + " module '" + handler.module() + "', and " + file + " (in source) has no '"
+                            + handler.init() + "': define def " + handler.init() + "(): there, or name the function"
+                            + " it has");
+                }
+                return;
+            }
+        }
     }
 
     private static Handler moduleFunction(Object value, String field) throws SpecException {

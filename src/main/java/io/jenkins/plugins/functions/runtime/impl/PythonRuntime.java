@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
  * small runner shipped with the plugin ({@code python/runner.py} next to this class) in a Python
  * image.
  *
- * <p>Supports {@code job}: one Job whose container runs {@code python3 -u /function/runner.py},
+ * <p>Supports {@code job} and {@code serve} ({@link PythonServing}). {@code job}: one Job whose
+ * container runs {@code python3 -u /function/runner.py},
  * and one ConfigMap {@code <job name>-code} with the runner and the function's files, mounted
  * read-only at {@code /function}. The Job is the workload; the engine makes it the ConfigMap's
  * owner, so deleting the Job garbage-collects the ConfigMap. Code never reaches the pod through a
@@ -93,7 +94,8 @@ public final class PythonRuntime implements FunctionRuntime {
     public static final String ENV_GIT_PATH = "FUNCTION_GIT_PATH";
     public static final String ENV_PYTHON_VERSION = "FUNCTION_PYTHON_VERSION";
 
-    private static final Set<ActionKind> ACTIONS = Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB));
+    private static final Set<ActionKind> ACTIONS =
+            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE));
     private static final String WHAT = "a '" + KIND + "' function";
     private static final String RUNNER_RESOURCE = "python/runner.py";
 
@@ -116,7 +118,9 @@ public final class PythonRuntime implements FunctionRuntime {
 
     @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return PodFields.canonical(read(function).toSpec(KIND), function);
+        PythonFunction python = read(function);
+        PythonServing.settings(function);
+        return PodFields.canonical(ServiceSettingsParser.canonical(python.toSpec(KIND), function), function);
     }
 
     @Override
@@ -130,6 +134,8 @@ public final class PythonRuntime implements FunctionRuntime {
         switch (request.action()) {
             case JOB:
                 return jobPlan(function, request);
+            case SERVE:
+                return PythonServing.plan(this, function, request);
             default:
                 throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
                         + ACTIONS.stream().map(ActionKind::id).collect(Collectors.joining(", ")));
@@ -164,7 +170,7 @@ public final class PythonRuntime implements FunctionRuntime {
     // ---- pieces shared by the actions ---------------------------------------------------------
 
     /** The runner and the function's files; immutable, as a run's code never changes. */
-    private static ConfigMap configMap(PythonFunction function, RunRequest request, Map<String, String> labels,
+    static ConfigMap configMap(PythonFunction function, RunRequest request, Map<String, String> labels,
             String name) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(RUNNER_KEY, runner());
@@ -183,7 +189,7 @@ public final class PythonRuntime implements FunctionRuntime {
                 .build();
     }
 
-    private PodTemplateSpec podTemplate(PythonFunction function, RunRequest request, Map<String, String> labels,
+    PodTemplateSpec podTemplate(PythonFunction function, RunRequest request, Map<String, String> labels,
             String configMapName, String restartPolicy, CredentialEnv env) throws SpecException {
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withRestartPolicy(restartPolicy)

@@ -8,12 +8,20 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
+import io.jenkins.plugins.functions.spec.WorkspaceSources;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the runner's own tests ({@code src/test/python/runner_test.py}) with {@code python3}, so
+ * Runs the runner's own tests ({@code src/test/python/runner_test.py}, and
+ * {@code runner_serve_test.py} for its server mode) with {@code python3}, so
  * that {@code mvn verify} runs them, against the runner as the plugin ships it. Skipped when
  * there is no {@code python3} of at least 3.10 on the PATH.
  */
@@ -42,7 +51,7 @@ class PythonRunnerTest {
         Files.writeString(runner, PythonRuntime.runner(), StandardCharsets.UTF_8);
         Path log = tmp.resolve("unittest.log");
 
-        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "-v", "runner_test")
+        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "-v", "runner_test", "runner_serve_test")
                 .directory(TESTS.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -59,7 +68,7 @@ class PythonRunnerTest {
         assertThat(process.exitValue()).as("python3 -m unittest runner_test:\n%s", output).isZero();
         Matcher ran = Pattern.compile("Ran (\\d+) tests?").matcher(output);
         assertThat(ran.find()).as(output).isTrue();
-        assertThat(Integer.parseInt(ran.group(1))).as("tests run").isGreaterThanOrEqualTo(30);
+        assertThat(Integer.parseInt(ran.group(1))).as("tests run").isGreaterThanOrEqualTo(50);
         assertThat(output).contains("\nOK");
     }
 
@@ -101,6 +110,117 @@ class PythonRunnerTest {
         assertThat(output).contains("Hello, Ada!").contains("INFO hello: run r1 of python-hello (version "
                 + spec.version() + ")");
         assertThat(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo("{\"greeting\":\"Hello, Ada!\"}");
+    }
+
+    /**
+     * The served example, as a pod of its Deployment would run it: the function file's
+     * {@code source.path} read from this checkout, the plan's ConfigMap laid out, the container's
+     * command run in server mode (on a free port instead of 8080); then a POST, as a client of the
+     * Service would send it, and SIGTERM, as the kubelet stops a pod.
+     */
+    @Test
+    void thePlannedServiceAnswersTheServedExample(@TempDir Path root) throws Exception {
+        assumeTrue(python3AtLeast310(), "python3 (3.10 or newer) is not on the PATH");
+        Path basedir = Path.of(System.getProperty("basedir", "."));
+        Path example = basedir.resolve("examples/functions/python-greeter-service.yaml");
+        PythonRuntime runtime = new PythonRuntime();
+        FunctionSpec read = new FunctionSpecReader().read(Files.readAllBytes(example), "example");
+        FunctionSpec spec = runtime.validate(WorkspaceSources.resolve(read, new Checkout(basedir)));
+        Plan plan = runtime.plan(RunRequest.builder(spec, ActionKind.SERVE).runId("r1")
+                .parameters(Map.of("greetings", Map.of("de", "Hallo"))).build());
+        ConfigMap code = (ConfigMap) plan.objects().get(2);
+        PodSpec pod = ((Deployment) plan.workload()).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        for (KeyToPath item : pod.getVolumes().get(0).getConfigMap().getItems()) {
+            Path file = root.resolve("function").resolve(item.getPath());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, code.getData().get(item.getKey()), StandardCharsets.UTF_8);
+        }
+        List<String> command = container.getCommand().stream().map(a -> a.startsWith("/") ? root + a : a).toList();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv("PATH"));
+        for (EnvVar e : container.getEnv()) {
+            pb.environment().put(e.getName(), e.getValue().startsWith("/") ? root + e.getValue() : e.getValue());
+        }
+        assertThat(pb.environment()).containsEntry("FUNCTION_ACTION", "serve").containsEntry("FUNCTION_PORT", "8080");
+        pb.environment().put("FUNCTION_PORT", "0"); // the runner takes a free port and says which
+        pb.environment().put("FUNCTION_DRAIN_SECONDS", "0");
+        pb.environment().put("FUNCTION_TERMINATION_LOG", root.resolve("termination-log").toString());
+        Process process = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder said = new StringBuilder();
+            int port = -1;
+            for (String line; (line = out.readLine()) != null; ) {
+                said.append(line).append('\n');
+                Matcher listening = Pattern.compile("listening on port (\\d+)").matcher(line);
+                if (listening.find()) {
+                    port = Integer.parseInt(listening.group(1));
+                }
+                if (line.startsWith("[runner] ready: ")) {
+                    break;
+                }
+            }
+            assertThat(said.toString()).as(said.toString()).contains("[runner] ready: main:handler")
+                    .contains("INFO greeter: greeter " + spec.version() + " ready with 4 languages");
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + port);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> greeting = http.send(HttpRequest.newBuilder(base.resolve("/"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"Ada\", \"lang\": \"de\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(base.resolve("/"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"Ada\", \"lang\": \"xx\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(greeting.statusCode()).as(greeting.body()).isEqualTo(200);
+            assertThat(greeting.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(greeting.body()).isEqualTo("{\"greeting\":\"Hallo, Ada!\",\"version\":\"" + spec.version() + "\"}");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).startsWith("{\"error\":\"no greeting in 'xx'; known: de, en, fr, it\"");
+
+            process.toHandle().destroy(); // SIGTERM, as the kubelet stops a pod (Process.destroy would close the pipes)
+            for (String line; (line = out.readLine()) != null; ) {
+                said.append(line).append('\n');
+            }
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(said.toString()).isZero();
+            assertThat(said.toString()).contains("[runner] stopping: ");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** This checkout, as the step's workspace. */
+    private record Checkout(Path root) implements WorkspaceSources.Reader {
+        @Override
+        public boolean exists(String path) {
+            return Files.exists(root.resolve(path));
+        }
+
+        @Override
+        public boolean isDirectory(String path) {
+            return Files.isDirectory(root.resolve(path));
+        }
+
+        @Override
+        public String read(String path) throws IOException {
+            return Files.readString(root.resolve(path), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public List<String> list(String folder) throws IOException {
+            Path dir = root.resolve(folder);
+            try (var walk = Files.walk(dir)) {
+                return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                        .toList();
+            }
+        }
     }
 
     private static boolean python3AtLeast310() {

@@ -38,11 +38,39 @@ termination message; 2 the function could not be set up: no such module or handl
 that does not take the parameters, bad parameters, a failed clone or pip install ({"error": ...}
 too).
 
+Serving (FUNCTION_ACTION=serve): instead of calling the handler once, the runner listens on
+FUNCTION_PORT (default 8080) with a ThreadingHTTPServer, before it sets the function up, and:
+
+- GET /healthz answers 200 {"status": "ok"} once the code is loaded and the init function has run,
+  503 {"status": "starting"} before and 503 {"status": "stopping"} after SIGTERM: it is the pod's
+  readiness probe. Any other GET is a 405.
+- Each POST (any path) calls the handler, in its own thread, with one argument, the request body:
+  decoded JSON for a JSON Content-Type (application/json, */*+json; None for an empty body), str
+  for text/* and application/x-www-form-urlencoded (decoded by its charset, UTF-8 by default),
+  bytes for anything else or no Content-Type. A body that does not decode is a 400, a body over
+  FUNCTION_MAX_BODY_BYTES (10 MiB) a 413, a request before the function is ready a 503. A handler
+  with a `context` parameter gets {"run_id", "function", "version", "parameters" (the run's, from
+  FUNCTION_PARAMETERS), "request": {"id", "method", "path", "query" (name: first value),
+  "headers" (lower-case names)}}; the init function gets the same without "request".
+- The return value is the response: None a 204; a dict, list, number or bool JSON (200,
+  application/json); str text (text/plain; charset=utf-8); bytes as they are
+  (application/octet-stream). (body, status) or (body, status, headers) set the status and
+  headers. A value JSON cannot hold is a 500.
+- An exception with a `status_code` (or `status`) attribute of 400 to 599 answers that status with
+  {"error": str(exception)}. Any other exception answers 500 {"error": "... see its log for
+  request <id>", "request": "<id>"}, without its message; its traceback goes to the log with the id.
+- SIGTERM: /healthz turns 503 at once, requests are still served for FUNCTION_DRAIN_SECONDS (3)
+  so the Service stops routing to the pod, then the server stops accepting, waits for the requests
+  in flight, and the runner exits 0. SIGTERM before the function is ready exits 0 at once.
+- Exit codes as for a job: 1 the import of the code or the init function raised, 2 the function
+  could not be set up (or the port cannot be bound); the termination message says why.
+
 Environment: FUNCTION_HANDLER (required), FUNCTION_INIT, FUNCTION_PARAMETERS,
 FUNCTION_CODE_DIR (default /function/code), FUNCTION_DEPS_DIR (default /function-work/deps),
 FUNCTION_REQUIREMENTS, FUNCTION_GIT_URL, FUNCTION_GIT_REF, FUNCTION_GIT_PATH, FUNCTION_NAME,
 FUNCTION_VERSION, FUNCTION_RUN_ID, FUNCTION_PYTHON_VERSION (a warning when the image's Python
-differs), FUNCTION_TERMINATION_LOG (default /dev/termination-log).
+differs), FUNCTION_TERMINATION_LOG (default /dev/termination-log); for serving FUNCTION_ACTION,
+FUNCTION_PORT, FUNCTION_MAX_BODY_BYTES, FUNCTION_DRAIN_SECONDS.
 """
 
 import asyncio
@@ -52,9 +80,14 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -79,6 +112,8 @@ def say(message):
 
 def main(environ=None):
     environ = os.environ if environ is None else environ
+    if environ.get("FUNCTION_ACTION") == "serve":
+        return serve(environ)
     termination_log = environ.get("FUNCTION_TERMINATION_LOG", "/dev/termination-log")
     try:
         handler, init, parameters, context = set_up(environ)
@@ -347,6 +382,298 @@ def write_message(path, text):
             out.write(text)
     except OSError as e:
         say("warning: cannot write the outputs to %s: %s" % (path, e))
+
+
+# ---- serve -------------------------------------------------------------------------------------
+
+# The most a request body may hold, in bytes (FUNCTION_MAX_BODY_BYTES overrides it).
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+# After SIGTERM, how long /healthz answers 503 while requests are still served: the Service takes
+# a moment to stop sending new requests to a pod that is going (FUNCTION_DRAIN_SECONDS overrides it).
+DEFAULT_DRAIN_SECONDS = 3.0
+# A connection that sends nothing for this long is closed, so a stalled client cannot hold up the
+# shutdown, which waits for the requests in flight.
+REQUEST_READ_TIMEOUT_SECONDS = 60
+
+
+class Stopping(Exception):
+    """SIGTERM arrived before the function was ready: stop setting it up and exit."""
+
+
+class HttpError(Exception):
+    """A request the runner answers itself (not ready, body too large, body not JSON)."""
+
+    def __init__(self, status, message, close=False):
+        super().__init__(message)
+        self.status = status
+        self.close = close
+
+
+class Service:
+    """What the request threads share: the handler once it is set up, and whether it is ready."""
+
+    def __init__(self, environ):
+        self.handler = None
+        self.context = {}
+        self.ready = threading.Event()
+        self.stopping = threading.Event()
+        self.max_body = int(environ.get("FUNCTION_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES)
+
+    def health(self):
+        if self.stopping.is_set():
+            return 503, "stopping"
+        if not self.ready.is_set():
+            return 503, "starting"
+        return 200, "ok"
+
+    def start(self, handler, context):
+        self.handler = handler
+        self.context = context
+        self.ready.set()
+
+
+def serve(environ):
+    """The `serve` action: the handler behind HTTP until SIGTERM (see the module comment)."""
+    termination_log = environ.get("FUNCTION_TERMINATION_LOG", "/dev/termination-log")
+    try:
+        port = int(environ.get("FUNCTION_PORT", "8080"))
+        drain = float(environ.get("FUNCTION_DRAIN_SECONDS") or DEFAULT_DRAIN_SECONDS)
+        service = Service(environ)
+    except ValueError as e:
+        say("error: FUNCTION_PORT, FUNCTION_DRAIN_SECONDS and FUNCTION_MAX_BODY_BYTES must be numbers: %s" % e)
+        write_message(termination_log, error_object("ValueError", str(e)))
+        return EXIT_SETUP
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+        if not service.ready.is_set():
+            raise Stopping()
+
+    # Before the port is open: from then on the kubelet may stop the pod.
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    server = None
+    serving = False
+    try:
+        try:
+            server = ThreadingHTTPServer(("", port), request_handler(service))
+        except OSError as e:
+            say("error: cannot listen on port %d: %s" % (port, e))
+            write_message(termination_log, error_object(type(e).__name__, "cannot listen on port %d: %s" % (port, e)))
+            return EXIT_SETUP
+        server.daemon_threads = False  # so that server_close() waits for the requests in flight
+        threading.Thread(target=server.serve_forever, name="http-server", daemon=True).start()
+        serving = True
+        say("listening on port %d; GET /healthz answers 503 until the function is set up"
+            % server.server_address[1])
+        try:
+            handler, init, parameters, context = set_up(environ)
+        except SetupError as e:
+            say("error: " + str(e))
+            write_message(termination_log, error_object(e.kind, str(e)))
+            return EXIT_SETUP
+        except Stopping:
+            raise
+        except Exception as e:  # importing the module ran its code, which raised
+            return failed(termination_log, e)
+        context["parameters"] = parameters
+        try:
+            if init is not None:
+                call(init, None, dict(context))
+        except Stopping:
+            raise
+        except Exception as e:
+            return failed(termination_log, e)
+        service.start(handler, context)
+        say("ready: %s answers POST requests on port %d" % (environ.get("FUNCTION_HANDLER", "").strip(),
+                                                             server.server_address[1]))
+        while not stop.wait(1):
+            pass
+        service.stopping.set()
+        say("stopping: /healthz answers 503, requests are served for %gs more, then the server closes" % drain)
+        time.sleep(drain)
+        return EXIT_OK
+    except Stopping:
+        say("stopping before the function was ready")
+        return EXIT_OK
+    finally:
+        service.stopping.set()
+        if serving:
+            server.shutdown()  # waits for serve_forever to return: only once it was started
+        if server is not None:
+            server.server_close()
+
+
+def request_handler(service):
+    """The request handler class of the server: POST calls the handler, GET /healthz is the probe."""
+
+    class RequestHandler(BaseHTTPRequestHandler):
+        # HTTP/1.0: one request per connection, so no idle keep-alive connection delays a shutdown.
+        server_version = "function-runtimes-python"
+        sys_version = ""
+        timeout = REQUEST_READ_TIMEOUT_SECONDS
+
+        def do_GET(self):
+            if urlsplit(self.path).path == "/healthz":
+                status, text = service.health()
+                self.reply(status, {"Content-Type": "application/json"}, json_bytes({"status": text}))
+            else:
+                self.reply(405, {"Content-Type": "application/json", "Allow": "POST"},
+                           json_bytes({"error": "the function answers POST requests; GET answers only /healthz"}))
+
+        def do_POST(self):
+            request_id = os.urandom(4).hex()
+            try:
+                if not service.ready.is_set():
+                    raise HttpError(503, "the function is not ready yet", close=True)
+                argument = decode_body(self.read_body(), self.headers)
+                context = dict(service.context)
+                query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+                context["request"] = {
+                    "id": request_id,
+                    "method": self.command,
+                    "path": urlsplit(self.path).path,
+                    "query": {name: values[0] for name, values in query.items()},
+                    "headers": {name.lower(): value for name, value in self.headers.items()},
+                }
+                result = invoke(service.handler, argument, context)
+                try:
+                    status, headers, payload = response_of(result)
+                except (TypeError, ValueError) as e:
+                    say("request %s: %s %s: the handler's return value cannot be sent (%s); answered 500"
+                        % (request_id, self.command, self.path, e))
+                    status, headers, payload = 500, {"Content-Type": "application/json"}, json_bytes(
+                        {"error": "the function's answer could not be sent; see its log for request %s"
+                                  % request_id, "request": request_id})
+            except HttpError as e:
+                status, headers, payload = e.status, {"Content-Type": "application/json"}, json_bytes({"error": str(e)})
+                if e.close:
+                    self.close_connection = True
+            except Exception as e:
+                status, headers, payload = failure_response(e, request_id, self.command, self.path)
+            self.reply(status, headers, payload)
+
+        def read_body(self):
+            length = self.headers.get("Content-Length")
+            if length is None:
+                if self.headers.get("Transfer-Encoding"):
+                    raise HttpError(411, "send the body with a Content-Length (chunked bodies are not read)",
+                                    close=True)
+                return b""
+            try:
+                size = int(length)
+            except ValueError:
+                raise HttpError(400, "Content-Length is not a number: %s" % length, close=True)
+            if size < 0:
+                raise HttpError(400, "Content-Length is negative: %s" % length, close=True)
+            if size > service.max_body:
+                raise HttpError(413, "the body is %d bytes, more than the %d this function accepts"
+                                % (size, service.max_body), close=True)
+            return self.rfile.read(size)
+
+        def reply(self, status, headers, payload):
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if status not in (204, 304):
+                self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if status not in (204, 304):
+                self.wfile.write(payload)
+
+        def log_message(self, format, *args):
+            pass  # the runner says what matters itself: failures, with their traceback
+
+    return RequestHandler
+
+
+def decode_body(raw, headers):
+    """The handler's argument: JSON decoded, text as str, anything else as bytes (see the module comment)."""
+    content_type = headers.get("Content-Type")
+    if content_type is None:
+        return raw
+    media = content_type.split(";", 1)[0].strip().lower()
+    charset = headers.get_content_charset() or "utf-8"
+    if media == "application/json" or media.endswith("+json"):
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(charset))
+        except (ValueError, LookupError) as e:
+            raise HttpError(400, "the body is not JSON (Content-Type %s): %s" % (media, e))
+    if media.startswith("text/") or media == "application/x-www-form-urlencoded":
+        try:
+            return raw.decode(charset)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise HttpError(400, "the body is not %s text: %s" % (charset, e))
+    return raw
+
+
+def invoke(function, argument, context):
+    """Calls the handler with one argument (the body) and, if it takes one, the context."""
+    kwargs = {"context": context} if wants_context(function) else {}
+    result = function(argument, **kwargs)
+    if inspect.isawaitable(result):
+        result = asyncio.run(_await(result))
+    return result
+
+
+def response_of(result):
+    """(status, headers, payload) for what the handler returned (see the module comment)."""
+    status, headers = None, {}
+    if isinstance(result, tuple) and len(result) in (2, 3) and is_status(result[1]):
+        if len(result) == 3:
+            if not isinstance(result[2], dict):
+                raise TypeError("the headers of a (body, status, headers) answer must be a dict, not %s"
+                                % type(result[2]).__name__)
+            headers = {str(k): str(v) for k, v in result[2].items()}
+        result, status = result[0], result[1]
+    if result is None:
+        return (204 if status is None else status), headers, b""
+    if isinstance(result, (bytes, bytearray, memoryview)):
+        content_type, payload = "application/octet-stream", bytes(result)
+    elif isinstance(result, str):
+        content_type, payload = "text/plain; charset=utf-8", result.encode("utf-8")
+    else:
+        content_type, payload = "application/json", json_bytes(result)  # TypeError, ValueError: a 500
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = content_type
+    return (200 if status is None else status), headers, payload
+
+
+def is_status(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599
+
+
+def error_status(error):
+    """The status an exception asks for with a `status_code` or `status` attribute of 400 to 599, else None."""
+    for name in ("status_code", "status"):
+        value = getattr(error, name, None)
+        if is_status(value) and value >= 400:
+            return value
+    return None
+
+
+def failure_response(error, request_id, method, path):
+    """A 4xx the handler asked for, with its message; else a 500 whose traceback goes to the log only."""
+    status = error_status(error)
+    if status is not None:
+        message = str(error) or type(error).__name__
+        say("request %s: %s %s answered %d: %s: %s" % (request_id, method, path, status, type(error).__name__,
+                                                       message))
+        return status, {"Content-Type": "application/json"}, json_bytes({"error": message})
+    say("request %s: %s %s failed, answered 500:" % (request_id, method, path))
+    traceback.print_exception(type(error), error, user_frames(error.__traceback__), file=sys.stderr)
+    sys.stderr.flush()
+    # Neither the message nor the traceback: they may hold what the caller must not see.
+    return 500, {"Content-Type": "application/json"}, json_bytes(
+        {"error": "the function failed; see its log for request %s" % request_id, "request": request_id})
+
+
+def json_bytes(value):
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 if __name__ == "__main__":
