@@ -93,7 +93,7 @@ public final class PythonRuntime implements FunctionRuntime {
     public static final String ENV_GIT_PATH = "FUNCTION_GIT_PATH";
     public static final String ENV_PYTHON_VERSION = "FUNCTION_PYTHON_VERSION";
 
-    private static final Set<ActionKind> ACTIONS = Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB));
+    private static final Set<ActionKind> ACTIONS = Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.BUILD));
     private static final String WHAT = "a '" + KIND + "' function";
     private static final String RUNNER_RESOURCE = "python/runner.py";
 
@@ -139,6 +139,8 @@ public final class PythonRuntime implements FunctionRuntime {
         switch (request.action()) {
             case JOB:
                 return jobPlan(function, request);
+            case BUILD:
+                return PythonImageBuild.plan(function, request);
             default:
                 throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
                         + ACTIONS.stream().map(ActionKind::id).collect(Collectors.joining(", ")));
