@@ -59,6 +59,8 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private Integer configErrorGraceSeconds;
     private Integer pendingTimeoutSeconds;
     private boolean enforceNonRoot;
+    /** The image builds run in; null: the plugin's pinned BuildKit rootless release. */
+    private String builderImage;
     /** This controller's id in the labels of its runs' objects; generated once, never configured. */
     private String controllerId;
 
@@ -230,6 +232,21 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setEnforceNonRoot(boolean enforceNonRoot) {
         this.enforceNonRoot = enforceNonRoot;
+        save();
+    }
+
+    public String getBuilderImage() {
+        return builderImage;
+    }
+
+    /**
+     * The image of the {@code build} action's pod: a BuildKit rootless image (with {@code
+     * buildctl-daemonless.sh}, running as user 1000), such as a mirror of {@code moby/buildkit}
+     * in the cluster's own registry. Blank: the plugin's pinned release.
+     */
+    @DataBoundSetter
+    public void setBuilderImage(String builderImage) {
+        this.builderImage = trimToNull(builderImage);
         save();
     }
 

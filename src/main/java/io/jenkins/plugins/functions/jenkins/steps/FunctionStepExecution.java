@@ -165,7 +165,7 @@ public abstract class FunctionStepExecution extends StepExecution {
             if (target.controllerId() != null) {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
-            RunRequest request = RunRequest.builder(function, actionKind)
+            RunRequest.Builder requestBuilder = RunRequest.builder(function, actionKind)
                     .runId(runId)
                     .namespace(ns)
                     .parameters(s.parameters)
@@ -174,8 +174,9 @@ public abstract class FunctionStepExecution extends StepExecution {
                     .annotations(Map.of(RunLabels.JENKINS_JOB_ANNOTATION, Clusters.jobName(build),
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
-                    .podSecurity(target.podSecurity())
-                    .build();
+                    .podSecurity(target.podSecurity());
+            configure(requestBuilder, function, target, build, workspace, log);
+            RunRequest request = requestBuilder.build();
             Plan plan = runtimes.plan(request);
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
@@ -206,6 +207,22 @@ public abstract class FunctionStepExecution extends StepExecution {
             finishBeforeStart(build, record, RunOutcome.error("StartFailed", message),
                     e instanceof AbortException ? e : new AbortException(stepName() + ": " + message));
         }
+    }
+
+    /**
+     * Adds what the step's action needs beyond the function to the run's request, before it is
+     * planned (the {@code build} action: what to build and where to push it). Runs on the launch
+     * pool, off the Pipeline thread, so it may read the workspace. Nothing by default.
+     *
+     * @throws SpecException naming the step argument that is wrong; nothing has been sent yet
+     */
+    protected void configure(RunRequest.Builder request, FunctionSpec function, Clusters.Target target,
+            Run<?, ?> build, FilePath workspace, PrintStream log) throws SpecException, IOException {
+    }
+
+    /** The message a failed run fails the step with; steps may add what their action knows. */
+    protected String failureMessage(RunRecord record, RunOutcome outcome) {
+        return stepName() + ": " + record.getFunctionName() + " failed: " + outcome.reason() + ": " + outcome.message();
     }
 
     /** What a spec error is said about: the function file, or the step's own arguments. */
@@ -447,8 +464,7 @@ public abstract class FunctionStepExecution extends StepExecution {
             } else if (outcome.succeeded() || !failOnError) {
                 context.onSuccess(result(record, outcome));
             } else {
-                context.onFailure(new AbortException(stepName() + ": " + record.getFunctionName() + " failed: "
-                        + outcome.reason() + ": " + outcome.message()));
+                context.onFailure(new AbortException(failureMessage(record, outcome)));
             }
         }
     }
