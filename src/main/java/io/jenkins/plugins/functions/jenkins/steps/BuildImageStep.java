@@ -181,9 +181,9 @@ public class BuildImageStep extends FunctionStep {
 
     /** A function name from an image: its last path part, as a DNS label ({@code team/web_api:1} is {@code web-api}). */
     static String nameOf(String image) {
-        String last = image.replaceFirst("[:@].*$", "");
-        last = last.substring(last.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-")
-                .replaceAll("^-+|-+$", "");
+        String path = image.replaceFirst("@.*$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1).replaceFirst(":.*$", "");
+        last = last.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
         if (last.length() > 63) {
             last = last.substring(0, 63).replaceAll("-+$", "");
         }
