@@ -85,7 +85,7 @@ class PythonRuntimeTest {
     @Test
     void isThePythonKindAndRunsJobs() {
         assertThat(runtime.kind()).isEqualTo("python");
-        assertThat(runtime.actions()).containsExactly(ActionKind.JOB);
+        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.BUILD);
         assertThat(runtime.gpuResource()).isEqualTo("nvidia.com/gpu");
     }
 
