@@ -18,18 +18,16 @@ import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
-import io.jenkins.plugins.functions.runtime.build.ContextFolder;
+import io.jenkins.plugins.functions.runtime.build.LocalContextFiles;
 import io.jenkins.plugins.functions.testing.ClusterSimulator;
 import io.jenkins.plugins.functions.testing.PodBehavior;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +67,7 @@ class BuildImageStepTest {
         previousResolver = Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes)
                 .withCredentials((id, b) -> credentials.get(id))
                 .withBuilderImage(BUILDER));
-        previousFiles = BuildImageStep.setWorkspaceFiles(ws -> new LocalFiles(workspace));
+        previousFiles = BuildImageStep.setWorkspaceFiles(ws -> new LocalContextFiles(workspace));
         Files.createDirectories(workspace.resolve("app"));
         Files.writeString(workspace.resolve("app/Dockerfile"), "FROM busybox:1.36\nCOPY . /app\n");
         Files.writeString(workspace.resolve("app/hello.txt"), "hello\n");
@@ -344,32 +342,5 @@ class BuildImageStepTest {
         assertThat(BuildImageStep.nameOf("harbor.example.com:8443/team/web_api:1.0")).isEqualTo("web-api");
         assertThat(BuildImageStep.nameOf("web")).isEqualTo("web");
         assertThat(BuildImageStep.nameOf("r.example/a/" + "x".repeat(80))).hasSize(63);
-    }
-
-    /** A folder of the local disk as the workspace. */
-    private record LocalFiles(Path root) implements ContextFolder.Files {
-        @Override
-        public boolean isDirectory(String path) {
-            return Files.isDirectory(root.resolve(path));
-        }
-
-        @Override
-        public List<String> list(String folder) throws IOException {
-            Path dir = root.resolve(folder);
-            try (Stream<Path> files = Files.walk(dir)) {
-                return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                        .toList();
-            }
-        }
-
-        @Override
-        public byte[] read(String path) throws IOException {
-            return Files.readAllBytes(root.resolve(path));
-        }
-
-        @Override
-        public boolean isExecutable(String path) {
-            return Files.isExecutable(root.resolve(path));
-        }
     }
 }

@@ -205,6 +205,26 @@ class ImageBuildPlansTest {
                 .doesNotContain("pip install");
     }
 
+    @Test
+    void theExamplesBuild() throws Exception {
+        FunctionSpec slugify = PYTHON.validate(new FunctionSpecReader().read(java.nio.file.Files.readString(
+                java.nio.file.Path.of("examples/functions/python-slugify.yaml")), "python-slugify.yaml"));
+        Plan plan = PYTHON.plan(request(slugify, new ImageBuild(ImageReference.parse("image", DESTINATION),
+                new BuildContext.FromFunction(), null, null, null, null)).build());
+        Map<String, String> files = TarGz.read(Base64.getDecoder().decode(
+                ((ConfigMap) plan.objects().get(1)).getBinaryData().get("context.tar.gz")));
+        assertThat(files.get("requirements.txt")).isEqualTo("python-slugify==8.0.4\n");
+        assertThat(files.get("code/main.py")).contains("from slugify import slugify");
+
+        BuildContext.Archive app = io.jenkins.plugins.functions.runtime.build.ContextFolder.pack(
+                "examples/build/hello-app", "Dockerfile",
+                new io.jenkins.plugins.functions.runtime.build.LocalContextFiles(java.nio.file.Path.of(".")));
+        assertThat(TarGz.read(app.tarGz())).containsOnlyKeys("Dockerfile", "greet.sh");
+        assertThat(TarGz.mode(app.tarGz(), "greet.sh")).as("the script keeps its execute bit").isEqualTo(0755);
+        assertThat(CONTAINER.plan(request(containerFunction(DESTINATION), build(app, null)).build()).objects())
+                .hasSize(2);
+    }
+
     // ---- refusals: each names the field, the value and what is allowed -------------------------
 
     @Test
