@@ -105,6 +105,10 @@ class ImageBuildPlansTest {
         // the secret is only in the Secret: not in the Job, not in what names the request
         assertThat(job.toString()).doesNotContain(PASSWORD);
         assertThat(plan.request().toString()).doesNotContain(PASSWORD).contains("harbor-robot");
+        String encoded = secret.getData().get(".dockerconfigjson");
+        assertThat(plan.toString()).doesNotContain(PASSWORD).doesNotContain(encoded)
+                .contains("Secret web-abc123defg-registry");
+        assertThat(build(context, "harbor-robot").toString()).doesNotContain(PASSWORD);
     }
 
     @Test
