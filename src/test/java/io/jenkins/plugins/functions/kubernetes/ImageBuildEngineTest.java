@@ -164,8 +164,7 @@ class ImageBuildEngineTest {
 
     @Test
     void abortingABuildTakesItsContextAndSecretWithTheJob() throws Exception {
-        // Aborted while its pod is still pulling: no log stream is open, so the abort is about the
-        // objects only (stopping with a live log stream is the engine's own tests' business).
+        // Aborted while its pod is still pulling: no log stream is open yet.
         sim.onImage(BUILDER, PodBehavior.longRunning().pendingFor(Duration.ofMinutes(10)));
         Plan plan = plan();
         String jobName = plan.workload().getMetadata().getName();
@@ -176,6 +175,25 @@ class ImageBuildEngineTest {
                 && get(ConfigMap.class, jobName + "-context") != null
                 && !client.pods().inNamespace("default").list().getItems().isEmpty(),
                 "the build's pod, context and registry Secret exist");
+        handle.stop("Aborted");
+        RunOutcome outcome = listener.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.STOPPED);
+        assertNothingLeft();
+    }
+
+    @Test
+    void abortingARunningBuildWhoseLogIsFollowedReturnsAtOnce() throws Exception {
+        // Stopping closes the live log stream while holding the run's lock: the close must not
+        // wait for the stream (fabric8's okhttp body drains it on cancel), or the informers'
+        // events of every run in the namespace would wait too.
+        sim.onImage(BUILDER, PodBehavior.longRunning().logs("#3 [2/5] RUN apt-get update"));
+        Plan plan = plan();
+        RecordingListener listener = new RecordingListener();
+
+        var handle = engine.start(plan, listener);
+        listener.awaitRunning(WAIT);
+        eventually(() -> listener.lines.contains("#3 [2/5] RUN apt-get update"), "the log is followed");
         handle.stop("Aborted");
         RunOutcome outcome = listener.await(WAIT);
 
