@@ -1,32 +1,25 @@
 package io.jenkins.plugins.functions.jenkins.steps;
 
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
+import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
-import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RunRequest;
-import io.jenkins.plugins.functions.runtime.build.BuildContext;
-import io.jenkins.plugins.functions.runtime.build.BuildContexts;
 import io.jenkins.plugins.functions.runtime.build.ContextFolder;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
-import io.jenkins.plugins.functions.runtime.build.ImageReference;
 import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
 import io.jenkins.plugins.functions.runtime.impl.PythonRuntime;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +48,9 @@ import org.kohsuke.stapler.DataBoundSetter;
  * Dockerfile in a workspace folder ({@code context}) or in a git repository ({@code gitUrl},
  * {@code gitRef}); a {@code python} function from its own code and requirements. {@code image} is
  * always where the image is pushed; a python function's base image is {@code baseImage}. The step
- * is thin: the engine (runtimes, {@link ImageBuild}) does the work, so a freestyle builder can
- * share it.
+ * is thin: {@link ImageBuildArguments} checks and resolves its arguments, {@link WorkspaceFiles}
+ * reads the workspace, and the engine (the runtimes' {@code build} action) does the rest, so a
+ * freestyle build step can share all of it.
  */
 public class BuildImageStep extends FunctionStep {
 
@@ -196,15 +190,15 @@ public class BuildImageStep extends FunctionStep {
     }
 
     /** How the step reaches the workspace's files; replaced by tests (a FilePath cannot be made outside Jenkins). */
-    interface WorkspaceFiles {
+    interface WorkspaceAccess {
         ContextFolder.Files of(FilePath workspace);
     }
 
-    private static volatile WorkspaceFiles workspaceFiles = ws -> ws == null ? null : new FilePathFiles(ws);
+    private static volatile WorkspaceAccess workspaceFiles = ws -> ws == null ? null : new WorkspaceFiles(ws);
 
     /** For tests. Returns the previous one. */
-    static WorkspaceFiles setWorkspaceFiles(WorkspaceFiles value) {
-        WorkspaceFiles previous = workspaceFiles;
+    static WorkspaceAccess setWorkspaceFiles(WorkspaceAccess value) {
+        WorkspaceAccess previous = workspaceFiles;
         workspaceFiles = value;
         return previous;
     }
@@ -257,19 +251,17 @@ public class BuildImageStep extends FunctionStep {
                 Run<?, ?> build, FilePath workspace, PrintStream log) throws SpecException, IOException {
             BuildImageStep s = buildStep;
             refuseRunArguments(s);
-            ImageReference destination = destination(s, function);
-            Map<String, String> args = buildArgs(s.buildArgs);
-            if (s.registryCredentialsId != null) {
-                request.credentials(Map.of(s.registryCredentialsId, registryCredential(s.registryCredentialsId,
-                        target, build)));
+            ImageBuildArguments.Resolved resolved = new ImageBuildArguments(s.image, s.context, s.gitUrl, s.gitRef,
+                    s.gitPath, s.dockerfile, s.buildArgs, s.registryCredentialsId)
+                    .resolve(function, s.file, target, build, workspaceFiles.of(workspace));
+            ImageBuild imageBuild = resolved.build();
+            if (resolved.registryCredential() != null) {
+                request.credentials(Map.of(s.registryCredentialsId, resolved.registryCredential()));
             }
-            // last: a workspace context is read from the agent, so only once everything else is right
-            BuildContext context = context(s, function, workspace);
-            ImageBuild imageBuild = new ImageBuild(destination, context, s.dockerfile, args, s.registryCredentialsId,
-                    target.builderImage());
-            log.println("[function-runtimes] Building " + destination + " from " + context.describe() + " with "
-                    + imageBuild.builderImage() + (s.registryCredentialsId == null ? ""
-                    : ", pushing with credential '" + s.registryCredentialsId + "'"));
+            log.println("[function-runtimes] Building " + imageBuild.destination() + " from "
+                    + imageBuild.context().describe() + " with " + imageBuild.builderImage()
+                    + (s.registryCredentialsId == null ? "" : ", pushing with credential '" + s.registryCredentialsId
+                    + "'"));
             request.build(imageBuild);
         }
 
@@ -309,152 +301,6 @@ public class BuildImageStep extends FunctionStep {
                     + " image, context or gitUrl/gitRef/gitPath, dockerfile, buildArgs, registryCredentialsId,"
                     + " the function (file, name, runtime, source, handler, requirements, pythonVersion, baseImage),"
                     + " namespace, timeout and failOnError");
-        }
-    }
-
-    static ImageReference destination(BuildImageStep s, FunctionSpec function) throws SpecException {
-        boolean container = ContainerRuntime.KIND.equals(function.runtime());
-        if (s.image == null && !container) {
-            throw new SpecException("image", null, "where to push the built image: " + ImageReference.RULE);
-        }
-        if (s.image != null && container && s.file != null && function.field("image") instanceof String own) {
-            if (!ImageReference.parse("image", s.image).name().equals(ImageReference.parse("image", own).name())) {
-                throw new SpecException("image", s.image, "the image of the container function in " + s.file + " ("
-                        + own + "): a container function's build pushes its own image; leave image out, or change"
-                        + " the function's");
-            }
-        }
-        return ImageReference.parse("image", s.image != null ? s.image : (String) function.field("image"));
-    }
-
-    static BuildContext context(BuildImageStep s, FunctionSpec function, FilePath workspace)
-            throws SpecException, IOException {
-        if (s.context != null && s.gitUrl != null) {
-            throw new SpecException("context", s.context + " and gitUrl " + s.gitUrl, "one of context (a workspace"
-                    + " folder) or gitUrl (a git repository), not both");
-        }
-        if (s.gitUrl == null && (s.gitRef != null || s.gitPath != null)) {
-            throw new SpecException(BuildContexts.GIT_URL, null, "a git repository URL, with gitRef"
-                    + (s.gitPath != null ? " and gitPath" : ""));
-        }
-        if (PythonRuntime.KIND.equals(function.runtime())) {
-            if (s.context != null || s.gitUrl != null || s.dockerfile != null) {
-                String field = s.context != null ? "context" : s.gitUrl != null ? BuildContexts.GIT_URL : "dockerfile";
-                Object value = s.context != null ? s.context : s.gitUrl != null ? s.gitUrl : s.dockerfile;
-                throw new SpecException(field, value, "nothing: a python function's image is generated from the"
-                        + " function (its source, requirements and handler); to build a Dockerfile, use a"
-                        + " container function");
-            }
-            return new BuildContext.FromFunction();
-        }
-        if (s.gitUrl != null) {
-            return BuildContexts.git(s.gitUrl, s.gitRef, s.gitPath);
-        }
-        if (s.context == null) {
-            throw new SpecException("context", null, "a workspace folder (context: 'app', or '.') or a git"
-                    + " repository (gitUrl and gitRef) to build from");
-        }
-        ContextFolder.Files files = workspaceFiles.of(workspace);
-        if (files == null) {
-            throw new SpecException("context", s.context, "is read from the workspace: call buildImage inside a"
-                    + " node block, or build from a git repository (gitUrl and gitRef)");
-        }
-        return ContextFolder.pack(s.context, s.dockerfile == null ? ImageBuild.DEFAULT_DOCKERFILE : s.dockerfile,
-                files);
-    }
-
-    static Map<String, String> buildArgs(Map<String, Object> given) throws SpecException {
-        Map<String, String> args = new LinkedHashMap<>();
-        if (given == null) {
-            return args;
-        }
-        for (Map.Entry<String, Object> e : given.entrySet()) {
-            Object v = e.getValue();
-            if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-                throw new SpecException("buildArgs." + e.getKey(), v, "text, a number or true/false");
-            }
-            args.put(e.getKey(), String.valueOf(v));
-        }
-        return args;
-    }
-
-    /** The registry credential in the build's context: a username with password, or a refusal naming the id. */
-    static CredentialValue registryCredential(String id, Clusters.Target target, Run<?, ?> build)
-            throws SpecException, IOException {
-        String allowed = "the id of a username with password credential (such as a registry robot account) that"
-                + " this job can use";
-        CredentialValue value;
-        try {
-            value = target.credentials().find(id, build);
-        } catch (AbortException e) {
-            throw new SpecException("registryCredentialsId", id, allowed + "; " + e.getMessage());
-        }
-        if (value == null) {
-            throw new SpecException("registryCredentialsId", id, allowed + "; none of that id is visible here");
-        }
-        if (value.kind() != CredentialValue.Kind.USERNAME_PASSWORD) {
-            throw new SpecException("registryCredentialsId", id, allowed + ", not "
-                    + value.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '));
-        }
-        return value;
-    }
-
-    /** The workspace's files through {@link FilePath}: each read is a call to the agent, off the Pipeline thread. */
-    private static final class FilePathFiles implements ContextFolder.Files {
-        private final FilePath workspace;
-
-        FilePathFiles(FilePath workspace) {
-            this.workspace = workspace;
-        }
-
-        @Override
-        public boolean isDirectory(String path) throws IOException {
-            try {
-                return workspace.child(path).isDirectory();
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-        }
-
-        @Override
-        public List<String> list(String folder) throws IOException {
-            try {
-                FilePath dir = workspace.child(folder);
-                String base = dir.getRemote();
-                List<String> names = new ArrayList<>();
-                for (FilePath f : dir.list("**/*", null)) {
-                    names.add(f.getRemote().substring(base.length() + 1).replace('\\', '/'));
-                }
-                return names;
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-        }
-
-        @Override
-        public byte[] read(String path) throws IOException {
-            try (InputStream in = workspace.child(path).read()) {
-                return in.readAllBytes();
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-        }
-
-        @Override
-        public boolean isExecutable(String path) throws IOException {
-            try {
-                int mode = workspace.child(path).mode();
-                return mode > 0 && (mode & 0100) != 0; // -1 on Windows agents
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-        }
-
-        private static IOException interrupted(InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException io = new InterruptedIOException("interrupted while reading the workspace");
-            io.initCause(e);
-            return io;
         }
     }
 }

@@ -53,7 +53,7 @@ class BuildImageStepTest {
     private KubernetesClient client;
     private FunctionEngine engine;
     private Clusters.Resolver previousResolver;
-    private BuildImageStep.WorkspaceFiles previousFiles;
+    private BuildImageStep.WorkspaceAccess previousFiles;
 
     @BeforeEach
     void start() throws IOException {
