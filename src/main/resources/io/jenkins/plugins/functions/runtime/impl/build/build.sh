@@ -9,8 +9,8 @@
 #   {"image": "registry/repository:tag@sha256:...", "digest": "sha256:..."}
 # and on failure {"error": "<the last lines of the build's log>"}.
 set -u
-work="$HOME/.function-build"
-msg=/dev/termination-log
+work="${HOME:-/home/user}/.function-build"
+msg="${FUNCTION_TERMINATION_LOG:-/dev/termination-log}"
 mkdir -p "$work" && : > "$work/build.log"
 
 # The last lines of the log as a JSON string: control characters dropped, \ and " escaped.
