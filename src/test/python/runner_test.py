@@ -484,6 +484,50 @@ class Requirements(RunnerTestCase):
         self.assertIn("pip could not install the requirements", run.outputs["error"])
 
 
+class BuiltImage(RunnerTestCase):
+    """An image built by the plugin's build action already holds the requirements and a git source."""
+
+    def image_files(self, requirements):
+        listed = os.path.join(self.dir, "image-requirements.txt")
+        with open(listed, "w", encoding="utf-8") as f:
+            f.write("\n".join(requirements) + "\n")
+        return listed
+
+    def test_the_requirements_the_image_holds_are_not_installed_again(self):
+        self.write("main.py", "def handler(parameters):\n    return {'ok': True}\n")
+        # not installable here (no network, no such file): installing would fail the run
+        wanted = [os.path.join(self.dir, "absent-1.0-py3-none-any.whl"), "tomli; python_version < '3.11'"]
+        run = self.run_handler(FUNCTION_REQUIREMENTS="\n".join(wanted),
+                               FUNCTION_IMAGE_REQUIREMENTS=self.image_files(wanted))
+
+        self.assertEqual(run.code, 0, run)
+        self.assertEqual(run.outputs, {"ok": True})
+        self.assertIn("[runner] the requirements are installed in the image (built by buildImage): not installing",
+                      run.stderr)
+
+    def test_other_requirements_than_the_images_are_installed(self):
+        self.write("main.py", "def handler(parameters):\n    return 1\n")
+        absent = os.path.join(self.dir, "absent-1.0-py3-none-any.whl")
+        run = self.run_handler(FUNCTION_REQUIREMENTS=absent,
+                               FUNCTION_IMAGE_REQUIREMENTS=self.image_files(["something-else==1.0"]))
+
+        self.assertEqual(run.code, 2, run)
+        self.assertIn("[runner] installing " + absent, run.stderr)
+
+    def test_the_git_source_the_image_holds_is_not_cloned(self):
+        image_code = os.path.join(self.dir, "opt-function-code")
+        self.write("fn/main.py", "def handler(parameters):\n    return {'from': 'image'}\n", root=image_code)
+        url = "https://git.invalid/org/fns.git"
+        run = self.run_handler(FUNCTION_CODE_DIR=os.path.join(self.dir, "work", "code"), FUNCTION_GIT_URL=url,
+                               FUNCTION_GIT_REF="v2", FUNCTION_GIT_PATH="fn", FUNCTION_IMAGE_GIT=url + "#v2",
+                               FUNCTION_IMAGE_CODE_DIR=image_code)
+
+        self.assertEqual(run.code, 0, run)
+        self.assertEqual(run.outputs, {"from": "image"})
+        self.assertIn("[runner] the code of %s#v2 is in the image (built by buildImage): not cloning" % url,
+                      run.stderr)
+
+
 @unittest.skipUnless(shutil.which("git"), "git is not installed")
 class GitSource(RunnerTestCase):
     """Clones a repository made here, by its path: no network."""

@@ -38,4 +38,12 @@ public final class FilePath {
     public String readToString() throws IOException, InterruptedException {
         throw new UnsupportedOperationException("signature only");
     }
+
+    public java.io.InputStream read() throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public int mode() throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("signature only");
+    }
 }

@@ -49,6 +49,7 @@ public final class Clusters {
         private final String controllerId;
         private Map<String, Profile> profiles = Map.of();
         private CredentialsLookup credentials = CredentialsLookup.NONE;
+        private String builderImage;
 
         /** Only the default namespace allowed, default pod security, no controller label. */
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
@@ -99,6 +100,17 @@ public final class Clusters {
         public Target withCredentials(CredentialsLookup value) {
             this.credentials = value;
             return this;
+        }
+
+        /** This target with the administrator's image builder (null for the plugin's pinned BuildKit). */
+        public Target withBuilderImage(String value) {
+            this.builderImage = value;
+            return this;
+        }
+
+        /** The image builds run in, or null for the plugin's default. */
+        public String builderImage() {
+            return builderImage;
         }
 
         /** The administrator's profiles, by name. */
@@ -236,7 +248,8 @@ public final class Clusters {
         return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
                 config.podSecurity(), config.getControllerId())
                 .withProfiles(config.profileMap())
-                .withCredentials(Clusters::credentialInContext);
+                .withCredentials(Clusters::credentialInContext)
+                .withBuilderImage(config.getBuilderImage());
     }
 
     private static CredentialValue credentialInContext(String id, Run<?, ?> build) throws IOException {

@@ -267,6 +267,8 @@ public final class FunctionEngine implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
+            // Ended first: the deletes below must not be reported as someone deleting the run's Job.
+            run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
             for (HasMetadata object : done) {
                 try {
                     client.resource(object).inNamespace(plan.namespace())
@@ -276,7 +278,6 @@ public final class FunctionEngine implements AutoCloseable {
                             + object.getMetadata().getName() + " after a failed create", cleanup);
                 }
             }
-            run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
         }
     }
 

@@ -145,13 +145,18 @@ public final class LogFollower {
             if (closed.compareAndSet(false, true)) {
                 AsyncBody b = body;
                 if (b != null) {
-                    try {
-                        b.cancel();
-                    } catch (RuntimeException e) {
-                        // fabric8 6.10's okhttp body drains the stream on cancel, racing the
-                        // reader thread; the stream is abandoned either way.
-                        LOGGER.log(Level.FINE, "cancelling a log stream", e);
-                    }
+                    // Not on the caller's thread: fabric8 6.10's okhttp body drains the stream on
+                    // cancel, which can wait on a quiet stream, and an abort closes the follow
+                    // while holding its run's lock (the informers' events for every run of the
+                    // namespace would wait behind it).
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            b.cancel();
+                        } catch (RuntimeException e) {
+                            // racing the reader thread; the stream is abandoned either way
+                            LOGGER.log(Level.FINE, "cancelling a log stream", e);
+                        }
+                    });
                 }
                 done.complete(cursor);
             }

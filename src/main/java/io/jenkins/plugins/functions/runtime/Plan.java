@@ -40,6 +40,17 @@ public record Plan(RunRequest request, List<HasMetadata> objects, HasMetadata wo
         return request.namespace();
     }
 
+    /**
+     * Names the objects, never their content: a plan may hold a Secret (a registry login, a
+     * credential's value), which must not reach a log or an exception message through here.
+     */
+    @Override
+    public String toString() {
+        return "Plan[" + request + ", objects " + objects.stream()
+                .map(o -> o.getKind() + " " + o.getMetadata().getName()).collect(Collectors.joining(", "))
+                + ", workload " + workload.getKind() + " " + workload.getMetadata().getName() + "]";
+    }
+
     /** What a Secret's values are replaced with in {@link #toYaml()}. */
     public static final String REDACTED = "<redacted>";
 

@@ -104,6 +104,74 @@ public final class PodSecurity {
         return pod;
     }
 
+    /** The user BuildKit's rootless image runs as (its {@code user}); the image cannot run as another. */
+    public static final long BUILDER_UID = 1000L;
+    public static final String UNCONFINED = "Unconfined";
+
+    /**
+     * As {@link #apply}, for an image build's pod: every container but {@code builderContainer} gets
+     * the usual settings; the builder container gets the one exception BuildKit rootless needs, and
+     * nothing more. BuildKit rootless runs its build steps in a user namespace it sets up with
+     * {@code rootlesskit}: that needs the {@code unshare}/{@code mount} system calls the default
+     * seccomp and AppArmor profiles block, and the setuid helpers {@code newuidmap}/{@code
+     * newgidmap} of the image (so privilege escalation cannot be turned off, and the runtime's
+     * default capabilities stay in the bounding set). So the builder container has
+     * <ul>
+     *   <li>{@code seccompProfile: Unconfined} and {@code appArmorProfile: Unconfined} (its own,
+     *       the pod keeps {@code RuntimeDefault}; the runtime also sets the AppArmor annotation for
+     *       clusters before 1.30);
+     *   <li>{@code allowPrivilegeEscalation: true} and the container runtime's default capabilities
+     *       (none added);
+     *   <li>always {@code runAsNonRoot: true}, {@code runAsUser}/{@code runAsGroup} {@value #BUILDER_UID}:
+     *       never root, whatever the policy;
+     *   <li>still refused: {@code privileged}, added capabilities, host namespaces, hostPath volumes.
+     * </ul>
+     * The pod meets the Pod Security Standard {@code privileged} only (baseline refuses Unconfined):
+     * the namespace builds run in must allow it (see docs/image-builds.md).
+     */
+    public static PodSpec applyWithBuilderException(PodSpec pod, Policy policy, String builderContainer)
+            throws SpecException {
+        List<Container> containers = pod.getContainers() == null ? List.of() : pod.getContainers();
+        Container builder = containers.stream().filter(c -> builderContainer.equals(c.getName())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no container " + builderContainer));
+        List<Container> others = new ArrayList<>(containers);
+        others.remove(builder);
+        pod.setContainers(others);
+        try {
+            apply(pod, policy);
+        } finally {
+            List<Container> all = new ArrayList<>(pod.getContainers());
+            all.add(containers.indexOf(builder), builder);
+            pod.setContainers(all);
+        }
+        String at = "container '" + builder.getName() + "' securityContext.";
+        SecurityContext context = builder.getSecurityContext() == null ? new SecurityContext()
+                : builder.getSecurityContext();
+        refuseTrue(context.getPrivileged(), at + "privileged", "the node's devices and kernel (privileged)");
+        if (context.getCapabilities() != null && context.getCapabilities().getAdd() != null
+                && !context.getCapabilities().getAdd().isEmpty()) {
+            throw new SpecException(at + "capabilities.add", String.join(",", context.getCapabilities().getAdd()),
+                    "none: the image builder adds no Linux capability");
+        }
+        if (context.getRunAsUser() != null && context.getRunAsUser() != BUILDER_UID) {
+            throw new SpecException(at + "runAsUser", context.getRunAsUser(), BUILDER_UID
+                    + ": BuildKit rootless runs as its image's user " + BUILDER_UID);
+        }
+        context.setPrivileged(false);
+        context.setAllowPrivilegeEscalation(true);
+        context.setRunAsNonRoot(true);
+        context.setRunAsUser(BUILDER_UID);
+        context.setRunAsGroup(BUILDER_UID);
+        context.setSeccompProfile(new SeccompProfile(null, UNCONFINED));
+        // appArmorProfile is a field since Kubernetes 1.30, newer than this client's model
+        context.setAdditionalProperty("appArmorProfile", java.util.Map.of("type", UNCONFINED));
+        builder.setSecurityContext(context);
+        if (pod.getSecurityContext().getFsGroup() == null) {
+            pod.getSecurityContext().setFsGroup(BUILDER_UID); // the mounted context and docker config readable
+        }
+        return pod;
+    }
+
     private static void secure(Container container, Policy policy) throws SpecException {
         String at = "container '" + container.getName() + "' securityContext.";
         SecurityContext context = container.getSecurityContext() == null ? new SecurityContext()

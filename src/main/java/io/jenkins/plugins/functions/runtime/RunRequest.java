@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import io.jenkins.plugins.functions.runtime.build.ImageBuild;
 
 /**
  * Everything a runtime needs to plan one run: the function, the action, the run's identity and
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param profile     the administrator's profile the function chose ({@link Profile#NONE} when none)
  * @param credentials the Jenkins credentials the run uses, by id, resolved for this run only; their
  *                    values go into per-run Secrets and are masked in logs; never persisted
+ * @param build       for a {@code build} run: what to build and where to push it; null otherwise
  */
 public record RunRequest(
         FunctionSpec function,
@@ -37,7 +39,8 @@ public record RunRequest(
         Map<String, String> annotations,
         PodSecurity.Policy podSecurity,
         Profile profile,
-        Map<String, CredentialValue> credentials) {
+        Map<String, CredentialValue> credentials,
+        ImageBuild build) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -77,6 +80,7 @@ public record RunRequest(
         private PodSecurity.Policy podSecurity = PodSecurity.Policy.defaults();
         private Profile profile = Profile.NONE;
         private Map<String, CredentialValue> credentials = Map.of();
+        private ImageBuild build;
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -123,15 +127,29 @@ public record RunRequest(
             return this;
         }
 
+        /** Adds one resolved credential to those the run uses. */
+        public Builder addCredential(CredentialValue value) {
+            Map<String, CredentialValue> all = new LinkedHashMap<>(credentials == null ? Map.of() : credentials);
+            all.put(value.id(), value);
+            this.credentials = all;
+            return this;
+        }
+
         /** The resolved credentials the run uses, by credential id. */
         public Builder credentials(Map<String, CredentialValue> value) {
             this.credentials = value;
             return this;
         }
 
+        /** For a {@code build} run: what to build and where to push it. */
+        public Builder build(ImageBuild value) {
+            this.build = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
-                    podSecurity, profile, credentials);
+                    podSecurity, profile, credentials, build);
         }
     }
 }

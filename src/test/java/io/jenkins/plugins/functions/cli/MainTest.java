@@ -103,11 +103,12 @@ class MainTest {
     }
 
     @Test
-    void anUnsupportedActionIsASpecError() {
+    void aBuildWithoutItsArgumentsIsASpecError() {
         Result r = run("render", HELLO, "--action", "build");
 
         assertThat(r.code).isEqualTo(Main.SPEC_ERROR);
-        assertThat(r.err).contains("field 'action': value 'build' is not allowed: runtime 'container' supports deploy, job, serve");
+        assertThat(r.err).contains("field 'action': value 'build' is not allowed: a 'container' build needs a"
+                + " destination image and a context: run it with the buildImage step");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -61,6 +61,8 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private boolean enforceNonRoot;
     /** The administrators' profiles, in the order configured; names unique. */
     private List<ProfileConfig> profiles;
+    /** The image builds run in; null: the plugin's pinned BuildKit rootless release. */
+    private String builderImage;
     /** This controller's id in the labels of its runs' objects; generated once, never configured. */
     private String controllerId;
 
@@ -268,6 +270,21 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
             }
         }
         return map;
+    }
+
+    public String getBuilderImage() {
+        return builderImage;
+    }
+
+    /**
+     * The image of the {@code build} action's pod: a BuildKit rootless image (with {@code
+     * buildctl-daemonless.sh}, running as user 1000), such as a mirror of {@code moby/buildkit}
+     * in the cluster's own registry. Blank: the plugin's pinned release.
+     */
+    @DataBoundSetter
+    public void setBuilderImage(String builderImage) {
+        this.builderImage = trimToNull(builderImage);
+        save();
     }
 
     /**

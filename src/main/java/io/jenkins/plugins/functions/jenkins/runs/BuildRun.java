@@ -118,6 +118,19 @@ public final class BuildRun {
     private final Object lock = new Object();
     private RunHandle handle;
     private String stopReason;
+    private volatile RequestConfigurer configurer;
+
+    /**
+     * Adds what a caller's action needs beyond the function to the run's request before it is
+     * planned (the {@code build} action: what to build and where to push it). Called on the
+     * launch pool, off the caller's thread, so it may read the workspace.
+     */
+    @FunctionalInterface
+    public interface RequestConfigurer {
+        /** @throws SpecException naming the caller's argument that is wrong; nothing was sent yet */
+        void configure(RunRequest.Builder request, FunctionSpec function, Clusters.Target target, PrintStream log)
+                throws SpecException, IOException;
+    }
 
     private BuildRun(FunctionCall call, String runId, Run<?, ?> build, TaskListener listener,
                      WorkspaceSources.Reader workspace,
@@ -166,6 +179,12 @@ public final class BuildRun {
         return new String(id);
     }
 
+    /** Sets what adds the caller's action's own parts to the request; before the launch. */
+    public BuildRun configuredBy(RequestConfigurer value) {
+        this.configurer = value;
+        return this;
+    }
+
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
@@ -200,8 +219,7 @@ public final class BuildRun {
             }
             RunHistory.addCommitLabel(action, origin);
             Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
-            observer.credentialsUsed(List.copyOf(credentials.keySet()));
-            RunRequest request = RunRequest.builder(function, call.action())
+            RunRequest.Builder requestBuilder = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)
                     .parameters(call.parameters())
@@ -212,8 +230,13 @@ public final class BuildRun {
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
                     .profile(Profiles.choose(function, target.profiles()))
-                    .credentials(credentials)
-                    .build();
+                    .credentials(credentials);
+            RequestConfigurer c = configurer;
+            if (c != null) {
+                c.configure(requestBuilder, function, target, log);
+            }
+            RunRequest request = requestBuilder.build();
+            observer.credentialsUsed(List.copyOf(request.credentials().keySet()));
             Plan plan = runtimes.plan(request);
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());

@@ -16,10 +16,14 @@ import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.kubernetes.RunRef;
 import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,8 +94,26 @@ public abstract class FunctionStepExecution extends StepExecution {
         FilePath workspace = context.get(FilePath.class);
         run = BuildRun.record(step.call(stepName(), actionKind), runId, build, listener, WorkspaceReader.of(workspace),
                 context.get(EnvVars.class), new Observer());
+        FilePath ws = workspace;
+        run.configuredBy((request, function, target, log) -> configure(request, function, target, build, ws, log));
         run.launchAsync();
         return false;
+    }
+
+    /**
+     * Adds what the step's action needs beyond the function to the run's request, before it is
+     * planned (the {@code build} action: what to build and where to push it). Runs on the launch
+     * pool, off the Pipeline thread, so it may read the workspace. Nothing by default.
+     *
+     * @throws SpecException naming the step argument that is wrong; nothing has been sent yet
+     */
+    protected void configure(RunRequest.Builder request, FunctionSpec function, Clusters.Target target,
+            Run<?, ?> build, FilePath workspace, PrintStream log) throws SpecException, IOException {
+    }
+
+    /** The message a failed run fails the step with; steps may add what their action knows. */
+    protected String failureMessage(RunRecord record, RunOutcome outcome) {
+        return BuildRun.failureMessage(stepName(), record, outcome);
     }
 
     @Override
@@ -228,7 +250,7 @@ public abstract class FunctionStepExecution extends StepExecution {
                 context.onSuccess(result(record, outcome));
             } else {
                 context.onFailure(startFailure != null ? startFailure
-                        : new AbortException(BuildRun.failureMessage(stepName(), record, outcome)));
+                        : new AbortException(failureMessage(record, outcome)));
             }
         }
     }

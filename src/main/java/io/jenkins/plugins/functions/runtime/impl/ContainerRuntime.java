@@ -24,6 +24,9 @@ import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.build.BuildContext;
+import io.jenkins.plugins.functions.runtime.build.ImageBuild;
+import io.jenkins.plugins.functions.runtime.build.ImageReference;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -37,7 +40,8 @@ import java.util.stream.Collectors;
 /**
  * The {@code container} runtime: a function is one image, run as it is.
  *
- * <p>Supports {@code job} for now. Each action is one {@code case} in {@link #plan} and one
+ * <p>Supports {@code job}, {@code serve}, {@code deploy} and {@code build} (the image, from a
+ * Dockerfile, with BuildKit: {@link ImageBuildPlans}). Each action is one {@code case} in {@link #plan} and one
  * method that builds its objects from the shared pieces ({@link #podTemplate}, {@link #container},
  * {@link #environment}); adding {@code serve} means a Deployment and a Service built around the
  * same pod template, and adding the action to {@link #ACTIONS}.
@@ -61,7 +65,7 @@ public final class ContainerRuntime implements FunctionRuntime {
     public static final String ENV_PARAMETERS = "FUNCTION_PARAMETERS";
 
     private static final Set<ActionKind> ACTIONS =
-            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY));
+            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY, ActionKind.BUILD));
     private static final String WHAT = "a '" + KIND + "' function";
 
     /**
@@ -97,9 +101,11 @@ public final class ContainerRuntime implements FunctionRuntime {
                 return servicePlan(function, request, true);
             case DEPLOY:
                 return servicePlan(function, request, false);
+            case BUILD:
+                return buildPlan(function, request);
             default:
                 throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
-                        + ACTIONS.stream().map(ActionKind::id).collect(Collectors.joining(", ")));
+                        + ACTIONS.stream().map(ActionKind::id).sorted().collect(Collectors.joining(", ")));
         }
     }
 
@@ -118,6 +124,28 @@ public final class ContainerRuntime implements FunctionRuntime {
         CredentialEnv env = CredentialEnv.of(function.env(), request, RunLabels.workloadName(request), labels);
         Job job = PodTemplates.job(request, labels, podTemplate(function, request, labels, "Never", null, env));
         return PodTemplates.plan(request, job, env);
+    }
+
+    // ---- build --------------------------------------------------------------------------------
+
+    /**
+     * Builds the function's image from a Dockerfile: the context is a packed folder or a git
+     * repository; the function's {@code image} is where it is pushed (see {@link ImageBuildPlans}).
+     */
+    private Plan buildPlan(ContainerFunction function, RunRequest request) throws SpecException {
+        ImageBuild build = ImageBuildPlans.buildOf(request, KIND);
+        if (!build.destination().name().equals(ImageReference.parse(ContainerFunctionParser.IMAGE,
+                function.image()).name())) {
+            throw new SpecException(ContainerFunctionParser.IMAGE, function.image(), "the image the build pushes ("
+                    + build.destination().name() + "): a container function's build pushes its own image");
+        }
+        Map<String, String> labels = PodTemplates.labels(function.labels(), request);
+        if (build.context() instanceof BuildContext.FromFunction) {
+            throw new SpecException("context", build.context().describe(), "a workspace folder or a git repository:"
+                    + " a '" + KIND + "' function is built from a Dockerfile");
+        }
+        return ImageBuildPlans.plan(request, build, labels,
+                build.context() instanceof BuildContext.Archive archive ? archive : null);
     }
 
     // ---- serve and deploy ---------------------------------------------------------------------

@@ -95,7 +95,7 @@ public final class PythonRuntime implements FunctionRuntime {
     public static final String ENV_PYTHON_VERSION = "FUNCTION_PYTHON_VERSION";
 
     private static final Set<ActionKind> ACTIONS =
-            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE));
+            Collections.unmodifiableSet(EnumSet.of(ActionKind.JOB, ActionKind.SERVE, ActionKind.BUILD));
     private static final String WHAT = "a '" + KIND + "' function";
     private static final String RUNNER_RESOURCE = "python/runner.py";
 
@@ -136,9 +136,11 @@ public final class PythonRuntime implements FunctionRuntime {
                 return jobPlan(function, request);
             case SERVE:
                 return PythonServing.plan(this, function, request);
+            case BUILD:
+                return PythonImageBuild.plan(function, request);
             default:
                 throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
-                        + ACTIONS.stream().map(ActionKind::id).collect(Collectors.joining(", ")));
+                        + ACTIONS.stream().map(ActionKind::id).sorted().collect(Collectors.joining(", ")));
         }
     }
 

@@ -56,7 +56,7 @@ class ContainerRuntimeTest {
     @Test
     void isTheContainerKindAndRunsJobsServicesAndDeployments() {
         assertThat(runtime.kind()).isEqualTo("container");
-        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE, ActionKind.DEPLOY);
+        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE, ActionKind.BUILD, ActionKind.DEPLOY);
     }
 
     @Test

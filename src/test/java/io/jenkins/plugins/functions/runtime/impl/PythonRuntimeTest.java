@@ -91,7 +91,7 @@ class PythonRuntimeTest {
     @Test
     void isThePythonKindAndRunsJobsAndServices() {
         assertThat(runtime.kind()).isEqualTo("python");
-        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE);
+        assertThat(runtime.actions()).containsExactly(ActionKind.JOB, ActionKind.SERVE, ActionKind.BUILD);
     }
 
     @Test

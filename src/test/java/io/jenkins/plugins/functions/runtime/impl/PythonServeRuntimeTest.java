@@ -345,6 +345,6 @@ class PythonServeRuntimeTest {
 
         assertThat(e.getField()).isEqualTo("action");
         assertThat(e.getValue()).isEqualTo("deploy");
-        assertThat(e.getAllowed()).isEqualTo("runtime 'python' supports job, serve");
+        assertThat(e.getAllowed()).isEqualTo("runtime 'python' supports build, job, serve");
     }
 }

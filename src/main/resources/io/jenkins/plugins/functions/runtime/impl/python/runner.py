@@ -65,6 +65,11 @@ FUNCTION_PORT (default 8080) with a ThreadingHTTPServer, before it sets the func
 - Exit codes as for a job: 1 the import of the code or the init function raised, 2 the function
   could not be set up (or the port cannot be bound); the termination message says why.
 
+In an image built by the plugin's `build` action (buildImage), the requirements are already
+installed and a git source already copied: the image says so with FUNCTION_IMAGE_REQUIREMENTS,
+FUNCTION_IMAGE_GIT and FUNCTION_IMAGE_CODE_DIR, and the runner skips steps 1 and 2 when the run's
+requirements and git source are the image's.
+
 Environment: FUNCTION_HANDLER (required), FUNCTION_INIT, FUNCTION_PARAMETERS,
 FUNCTION_CODE_DIR (default /function/code), FUNCTION_DEPS_DIR (default /function-work/deps),
 FUNCTION_REQUIREMENTS, FUNCTION_GIT_URL, FUNCTION_GIT_REF, FUNCTION_GIT_PATH, FUNCTION_NAME,
@@ -152,8 +157,13 @@ def set_up(environ):
     check_python_version(environ.get("FUNCTION_PYTHON_VERSION", ""))
 
     code_dir = environ.get("FUNCTION_CODE_DIR", "/function/code")
+    built = built_image(environ)
     if environ.get("FUNCTION_GIT_URL"):
-        clone(environ["FUNCTION_GIT_URL"], environ.get("FUNCTION_GIT_REF", ""), code_dir, environ)
+        if built.get("git") == "%s#%s" % (environ["FUNCTION_GIT_URL"], environ.get("FUNCTION_GIT_REF", "")):
+            code_dir = built["code_dir"]
+            say("the code of %s is in the image (built by buildImage): not cloning" % built["git"])
+        else:
+            clone(environ["FUNCTION_GIT_URL"], environ.get("FUNCTION_GIT_REF", ""), code_dir, environ)
         if environ.get("FUNCTION_GIT_PATH"):
             code_dir = os.path.join(code_dir, environ["FUNCTION_GIT_PATH"])
             if not os.path.isdir(code_dir):
@@ -164,7 +174,9 @@ def set_up(environ):
 
     deps_dir = environ.get("FUNCTION_DEPS_DIR", "/function-work/deps")
     requirements = [r.strip() for r in environ.get("FUNCTION_REQUIREMENTS", "").splitlines() if r.strip()]
-    if requirements:
+    if requirements and requirements == built.get("requirements"):
+        say("the requirements are installed in the image (built by buildImage): not installing")
+    elif requirements:
         install(requirements, deps_dir, environ)
 
     # The code first, then what pip installed, then the image's own packages; never the runner's
@@ -188,6 +200,23 @@ def set_up(environ):
         init = function_of(module, module_name, init_name, "init function")
         check_signature(init, module_name + ":" + init_name, with_parameters=False)
     return handler, init, parameters, context
+
+
+def built_image(environ):
+    """What an image built by the plugin's `build` action holds, from the variables it sets:
+    FUNCTION_IMAGE_REQUIREMENTS (a file with the requirements installed in the image, one per
+    line), FUNCTION_IMAGE_GIT (`url#ref` of the git source copied into the image) and
+    FUNCTION_IMAGE_CODE_DIR (where that code is). Empty for any other image."""
+    built = {}
+    listed = environ.get("FUNCTION_IMAGE_REQUIREMENTS", "")
+    if listed and os.path.isfile(listed):
+        with open(listed, encoding="utf-8") as f:
+            built["requirements"] = [line.strip() for line in f if line.strip()]
+    if environ.get("FUNCTION_IMAGE_GIT") and environ.get("FUNCTION_IMAGE_CODE_DIR"):
+        if os.path.isdir(environ["FUNCTION_IMAGE_CODE_DIR"]):
+            built["git"] = environ["FUNCTION_IMAGE_GIT"]
+            built["code_dir"] = environ["FUNCTION_IMAGE_CODE_DIR"]
+    return built
 
 
 def read_parameters(text):
