@@ -198,9 +198,12 @@ final class ServiceRun extends AbstractRun {
         outputs.put("namespace", ref.namespace());
         outputs.put("replicas", status.getReplicas() == null ? 0 : status.getReplicas());
         outputs.put("readyReplicas", status.getReadyReplicas() == null ? 0 : status.getReadyReplicas());
-        listener.onEvent(ref + " is available" + (url == null ? "" : " at " + url));
+        // What the runtime said its service offers (a model server's endpoint and model), on the Deployment
+        outputs.putAll(io.jenkins.plugins.functions.runtime.WorkloadOutputs.read(deployment));
+        Object shown = outputs.get("url");
+        listener.onEvent(ref + " is available" + (shown == null ? "" : " at " + shown));
         RunOutcome result = new RunOutcome(RunState.RUNNING, null, "Available",
-                "the service is available" + (url == null ? "" : " at " + url), outputs, Instant.now(), null);
+                "the service is available" + (shown == null ? "" : " at " + shown), outputs, Instant.now(), null);
         engine.forget(this);
         listener.onComplete(result);
         outcome.complete(result);
