@@ -175,8 +175,15 @@ public abstract class FunctionStepExecution extends StepExecution {
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
+                    .profile(RunResolution.profile(function, target))
+                    .credentials(RunResolution.credentials(function, target, build))
                     .build();
-            Plan plan = runtimes.plan(request);
+            Plan plan;
+            try {
+                plan = runtimes.plan(request);
+            } catch (SpecException e) {
+                throw RunResolution.withConfiguredProfiles(e, target);
+            }
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
@@ -191,8 +198,10 @@ public abstract class FunctionStepExecution extends StepExecution {
                     return;
                 }
                 FunctionEngine engine = target.engine();
-                readyTimeoutMillis = request.timeout() == null ? null : request.timeout().toMillis();
-                RunHandle h = engine.start(plan, new BuildListener(build, listener, record, target));
+                Duration ready = s instanceof ServeFunctionStep serve ? serve.readyTimeoutDuration() : null;
+                Duration wait = ready != null ? ready : request.timeout();
+                readyTimeoutMillis = wait == null ? null : wait.toMillis();
+                RunHandle h = engine.start(plan, new BuildListener(build, listener, record, target), ready);
                 handle = h;
                 ref = h.ref();
             }
