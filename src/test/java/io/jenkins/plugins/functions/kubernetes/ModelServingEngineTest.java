@@ -264,4 +264,51 @@ class ModelServingEngineTest {
         assertThat(client.genericKubernetesResources("kubeai.org/v1", "Model").inNamespace("default")
                 .withName("qwen-chat").get()).isNull();
     }
+
+    @Test
+    void aStartReattachedAfterARestartReadsTheModelAgain() throws Exception {
+        sim.installKubeAi(KubeAiController.Behavior.readyAfter(Duration.ofMillis(50)));
+        RecordingListener first = new RecordingListener();
+        RunHandle handle = engine.start(plan(new KubeAiRuntime(), "qwen-chat", qwen(), Profile.NONE, Map.of()), first);
+        assertThat(first.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+
+        try (FunctionEngine restarted = new FunctionEngine(client, EngineOptions.defaults())) {
+            RecordingListener again = new RecordingListener();
+            restarted.attach(handle.ref(), LogCursor.START, again, Duration.ofSeconds(20));
+            RunOutcome outcome = again.await(WAIT);
+
+            assertThat(outcome.state()).isEqualTo(RunState.RUNNING);
+            assertThat(outcome.outputs()).containsEntry("url", "http://kubeai.default.svc/openai/v1")
+                    .containsEntry("model", "qwen-chat");
+            assertThat(again.events).anyMatch(e -> e.contains("Waiting again for Model default/qwen-chat"));
+
+            RecordingListener lost = new RecordingListener();
+            restarted.attach(new RunRef("default", "Model", "gone", "gone123456"), LogCursor.START, lost,
+                    Duration.ofSeconds(20));
+            assertThat(lost.await(WAIT).reason()).isEqualTo("Lost");
+        }
+    }
+
+    @Test
+    void servingAModelAgainUpdatesItInPlace() throws Exception {
+        sim.installKubeAi(KubeAiController.Behavior.readyAfter(Duration.ofMillis(50)));
+        RecordingListener first = new RecordingListener();
+        engine.start(plan(new KubeAiRuntime(), "qwen-chat", qwen(), Profile.NONE, Map.of()), first);
+        assertThat(first.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+
+        Map<String, Object> bigger = new java.util.LinkedHashMap<>(qwen());
+        bigger.put("minReplicas", 2);
+        bigger.put("maxReplicas", 4);
+        RecordingListener second = new RecordingListener();
+        Plan next = plan(new KubeAiRuntime(), "qwen-chat", bigger, Profile.NONE, Map.of());
+        engine.start(next, second);
+        RunOutcome outcome = second.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.RUNNING);
+        assertThat(outcome.outputs()).containsEntry("readyReplicas", 2L);
+        assertThat(second.events).anyMatch(e -> e.startsWith("Updated Model default/qwen-chat"));
+        GenericKubernetesResource model = client.genericKubernetesResources("kubeai.org/v1", "Model")
+                .inNamespace("default").withName("qwen-chat").get();
+        assertThat(model.getMetadata().getLabels()).containsEntry(RunLabels.RUN_ID, next.request().runId());
+    }
 }
