@@ -103,7 +103,7 @@ public final class ModelServeRuntime implements FunctionRuntime {
                 .withImage(f.image())
                 .withCommand("mlserver", "start", ModelServers.MODELS_DIR)
                 .withEnv(env)
-                .withResources(ModelServers.resources(f.resources(), 0, request.profile(), "gpus"))
+                .withResources(ModelServers.resources(f.resources(), 0, request.profile(), f.profile(), "gpus"))
                 .withStartupProbe(ModelServers.startupProbe("/v2/health/live", f.startupTimeout()))
                 .withReadinessProbe(ModelServers.httpProbe("/v2/health/ready", 5, 3))
                 .withLivenessProbe(ModelServers.httpProbe("/v2/health/live", 15, 4))

@@ -167,8 +167,8 @@ final class ModelServers {
      *
      * @throws SpecException when GPUs are asked for and the profile offers none
      */
-    static ResourceRequirements resources(Resources own, int gpus, Profile profile, String gpuField)
-            throws SpecException {
+    static ResourceRequirements resources(Resources own, int gpus, Profile profile, String profileName,
+                                          String gpuField) throws SpecException {
         Map<String, Quantity> requests = new LinkedHashMap<>();
         Map<String, Quantity> limits = new LinkedHashMap<>();
         Resources defaults = profile.defaultResources();
@@ -178,10 +178,18 @@ final class ModelServers {
         put(limits, "memory", first(own.limits().memory(), defaults.limits().memory()));
         if (gpus > 0) {
             if (profile.gpuResourceName() == null) {
+                String why;
+                if (profileName == null) {
+                    why = "the function names no profile; set profile: <name> to a GPU profile";
+                } else if (profile.isNone()) {
+                    // the command line: profiles are Jenkins' global configuration
+                    why = "profile '" + profileName + "' is not configured here (profiles come from the Jenkins"
+                            + " global configuration)";
+                } else {
+                    why = "profile '" + profile.name() + "' offers none";
+                }
                 throw new SpecException(gpuField, gpus, "needs a profile that offers GPUs (one with a GPU"
-                        + " resource name such as nvidia.com/gpu): " + (profile.isNone()
-                        ? "the function names no profile; set profile: <name> to a GPU profile"
-                        : "profile '" + profile.name() + "' offers none"));
+                        + " resource name such as nvidia.com/gpu): " + why);
             }
             limits.put(profile.gpuResourceName(), new Quantity(Integer.toString(gpus)));
         }

@@ -117,7 +117,7 @@ public final class VllmRuntime implements FunctionRuntime {
                 .withImage(f.image())
                 .withArgs(args)
                 .withEnv(env)
-                .withResources(ModelServers.resources(f.resources(), f.gpus(), request.profile(),
+                .withResources(ModelServers.resources(f.resources(), f.gpus(), request.profile(), f.profile(),
                         VllmFunctionParser.GPUS))
                 .withStartupProbe(ModelServers.startupProbe("/health", f.startupTimeout()))
                 .withReadinessProbe(ModelServers.httpProbe("/health", 10, 3))

@@ -135,6 +135,11 @@ class ModelRuntimesTest {
                 "gpus", 1, "profile", "cpu"), cpu, Map.of()), SpecException.class);
         assertThat(noGpus.getField()).isEqualTo("gpus");
         assertThat(noGpus.getAllowed()).contains("profile 'cpu' offers none");
+
+        SpecException unresolved = catchThrowableOfType(() -> plan(new VllmRuntime(), Map.of("model",
+                "Qwen/Qwen2.5-7B", "gpus", 1, "profile", "gpu-small"), Profile.NONE, Map.of()), SpecException.class);
+        assertThat(unresolved.getField()).isEqualTo("gpus");
+        assertThat(unresolved.getAllowed()).contains("profile 'gpu-small' is not configured here");
     }
 
     @Test
