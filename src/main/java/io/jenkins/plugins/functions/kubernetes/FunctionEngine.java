@@ -1,12 +1,16 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
@@ -124,8 +128,8 @@ public final class FunctionEngine implements AutoCloseable {
                 plan.request().runId());
         CustomWorkload custom = customWorkload(workload);
         if (custom != null) {
-            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom,
-                    readyTimeout != null ? readyTimeout : readyTimeout(plan, custom.readyTimeout()), RunState.BUILT);
+            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
+                    RunState.BUILT);
             runs.put(ref.runId(), run);
             requests.execute(() -> {
                 // Before any watch or create: without the CRD neither could work, and the user
@@ -139,14 +143,27 @@ public final class FunctionEngine implements AutoCloseable {
             });
             return run;
         }
-        ActiveRun run = isService(ref) ? new ServiceRun(this, ref, listener,
-                readyTimeout != null ? readyTimeout : readyTimeout(plan, startupBudget(plan)),
+        ActiveRun run = isService(ref) ? new ServiceRun(this, ref, listener, readyWait(plan, readyTimeout),
                 ServiceRun.urlOf(plan.objects(), plan.namespace()), RunState.BUILT)
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
         requests.execute(() -> create(plan, run));
         return run;
+    }
+
+    /**
+     * How long the start of a {@code serve} or {@code deploy} run of this plan waits for
+     * readiness: {@code requested} (the step's own wait) if given, else the run's timeout, else ten
+     * minutes, or longer when the pods' startup probes (or a custom resource kind's default) allow
+     * more. The step keeps it, so a start re-attached after a restart waits as long.
+     */
+    public static Duration readyWait(Plan plan, Duration requested) {
+        if (requested != null) {
+            return requested;
+        }
+        CustomWorkload custom = customWorkload(plan.workload());
+        return readyTimeout(plan, custom != null ? custom.readyTimeout() : startupBudget(plan));
     }
 
     /**
@@ -167,13 +184,13 @@ public final class FunctionEngine implements AutoCloseable {
      * still lets load. Null when no container has a startup probe.
      */
     static Duration startupBudget(Plan plan) {
-        if (!(plan.workload() instanceof io.fabric8.kubernetes.api.model.apps.Deployment d)
+        if (!(plan.workload() instanceof Deployment d)
                 || d.getSpec() == null || d.getSpec().getTemplate() == null) {
             return null;
         }
         long seconds = 0;
-        for (var c : d.getSpec().getTemplate().getSpec().getContainers()) {
-            var p = c.getStartupProbe();
+        for (io.fabric8.kubernetes.api.model.Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+            io.fabric8.kubernetes.api.model.Probe p = c.getStartupProbe();
             if (p != null) {
                 long period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
                 long failures = p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
@@ -217,7 +234,7 @@ public final class FunctionEngine implements AutoCloseable {
      */
     boolean installed(CustomWorkload custom) {
         try {
-            io.fabric8.kubernetes.api.model.APIResourceList resources = client.getApiResources(custom.apiVersion());
+            APIResourceList resources = client.getApiResources(custom.apiVersion());
             return resources != null && resources.getResources() != null && resources.getResources().stream()
                     .anyMatch(r -> custom.plural().equals(r.getName()));
         } catch (KubernetesClientException e) {
@@ -287,7 +304,7 @@ public final class FunctionEngine implements AutoCloseable {
     }
 
     /** The workload's resource, by kind. */
-    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> workload(RunRef ref) {
+    private Resource<? extends HasMetadata> workload(RunRef ref) {
         CustomWorkload custom = customWorkload(ref);
         if (custom != null) {
             return client.genericKubernetesResources(custom.context()).inNamespace(ref.namespace()).withName(ref.name());
@@ -387,10 +404,9 @@ public final class FunctionEngine implements AutoCloseable {
      * The API handle of an object to create or update: custom resources through fabric8's generic
      * resource API with their known plural (no discovery request per call), others by their type.
      */
-    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resource(HasMetadata object,
-            String namespace) {
+    private Resource<? extends HasMetadata> resource(HasMetadata object, String namespace) {
         CustomWorkload custom = customWorkload(object);
-        if (custom != null && object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource generic) {
+        if (custom != null && object instanceof GenericKubernetesResource generic) {
             return client.genericKubernetesResources(custom.context()).inNamespace(namespace).resource(generic);
         }
         return client.resource(object).inNamespace(namespace);

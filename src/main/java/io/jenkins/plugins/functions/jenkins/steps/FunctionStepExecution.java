@@ -199,7 +199,8 @@ public abstract class FunctionStepExecution extends StepExecution {
                 }
                 FunctionEngine engine = target.engine();
                 Duration ready = s instanceof ServeFunctionStep serve ? serve.readyTimeoutDuration() : null;
-                Duration wait = ready != null ? ready : request.timeout();
+                // what a service's start waits, kept so a start re-attached after a restart waits as long
+                Duration wait = actionKind == ActionKind.JOB ? request.timeout() : FunctionEngine.readyWait(plan, ready);
                 readyTimeoutMillis = wait == null ? null : wait.toMillis();
                 RunHandle h = engine.start(plan, new BuildListener(build, listener, record, target), ready);
                 handle = h;
