@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.RunLabels;
+import io.jenkins.plugins.functions.runtime.WorkloadOutputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -199,7 +200,7 @@ final class ServiceRun extends AbstractRun {
         outputs.put("replicas", status.getReplicas() == null ? 0 : status.getReplicas());
         outputs.put("readyReplicas", status.getReadyReplicas() == null ? 0 : status.getReadyReplicas());
         // What the runtime said its service offers (a model server's endpoint and model), on the Deployment
-        outputs.putAll(io.jenkins.plugins.functions.runtime.WorkloadOutputs.read(deployment));
+        outputs.putAll(WorkloadOutputs.read(deployment));
         Object shown = outputs.get("url");
         listener.onEvent(ref + " is available" + (shown == null ? "" : " at " + shown));
         RunOutcome result = new RunOutcome(RunState.RUNNING, null, "Available",
