@@ -238,4 +238,25 @@ class ModelServeStepTest {
                 .hasMessageContaining("field 'readyTimeout': value 'soon' is not allowed");
         assertThat(sim.requests().count("POST", "/**")).isZero();
     }
+
+    @Test
+    void stepArgumentsOverrideTheFieldsTheRuntimeHas() throws Exception {
+        sim.onImage("vllm/vllm-openai:*", PodBehavior.longRunning());
+        FakeStepContext context = new FakeStepContext(build("team/llm", 7), null);
+        ModelStep step = new ModelStep(chat(Map.of()));
+        step.setImage("vllm/vllm-openai:v0.9.0");
+        step.setReplicas(2);
+        step.start(context).start();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.await(WAIT);
+
+        assertThat(result).containsEntry("image", "vllm/vllm-openai:v0.9.0").containsEntry("replicas", 2);
+
+        FakeStepContext refused = new FakeStepContext(build("team/llm", 8), null);
+        ModelStep withEnv = new ModelStep(chat(Map.of()));
+        withEnv.setEnv(Map.of("DEBUG", "1"));
+        withEnv.start(refused).start();
+        assertThatThrownBy(() -> refused.await(WAIT)).isInstanceOf(AbortException.class)
+                .hasMessageContaining("field 'env'").hasMessageContaining("unknown field");
+    }
 }
