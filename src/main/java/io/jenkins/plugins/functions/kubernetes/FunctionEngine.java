@@ -1,13 +1,17 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
@@ -109,14 +113,41 @@ public final class FunctionEngine implements AutoCloseable {
      * {@code serve} or {@code deploy} run's start ends when its rollout is available (outcome
      * state RUNNING), and the service goes on in the cluster until it is stopped.
      */
-    public RunHandle start(Plan plan, RunListener runListener) {
+    public RunHandle start(Plan plan, RunListener listener) {
+        return start(plan, listener, null);
+    }
+
+    /**
+     * As {@link #start(Plan, RunListener)}, with how long a {@code serve} or {@code deploy} run's
+     * start may wait for readiness, apart from the run's timeout: null for the run's timeout, else
+     * the default (ten minutes; longer when the pods' startup probes allow more, and for custom
+     * resources their kind's default).
+     */
+    public RunHandle start(Plan plan, RunListener runListener, Duration readyTimeout) {
         // every runtime's runs: the credentials' values never reach the listener (the build log)
         RunListener listener = SecretMasker.wrap(runListener,
                 SecretMasker.valuesOf(plan.request().credentials().values()));
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());
-        ActiveRun run = isService(ref) ? serviceRun(plan, ref, listener)
+        CustomWorkload custom = customWorkload(workload);
+        if (custom != null) {
+            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
+                    RunState.BUILT);
+            runs.put(ref.runId(), run);
+            requests.execute(() -> {
+                // Before any watch or create: without the CRD neither could work, and the user
+                // must hear that the resource is not installed, not that a watch failed.
+                if (!installed(custom)) {
+                    run.createFailed("NotInstalled", custom.missing());
+                    return;
+                }
+                watch(ref, run);
+                create(plan, run);
+            });
+            return run;
+        }
+        ActiveRun run = isService(ref) ? serviceRun(plan, ref, listener, readyWait(plan, readyTimeout))
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
@@ -124,16 +155,104 @@ public final class FunctionEngine implements AutoCloseable {
         return run;
     }
 
-    private ServiceRun serviceRun(Plan plan, RunRef ref, RunListener listener) {
-        ServiceRun run = new ServiceRun(this, ref, listener, readyTimeout(plan),
+    private ServiceRun serviceRun(Plan plan, RunRef ref, RunListener listener, Duration readyWait) {
+        ServiceRun run = new ServiceRun(this, ref, listener, readyWait,
                 ServiceRun.urlOf(plan.objects(), plan.namespace()), RunState.BUILT);
         return plan.objects().stream().anyMatch(o -> o instanceof ConfigMap) ? run.ownsConfigMaps() : run;
     }
 
-    /** How long a service may take to become available: the run's timeout, else ten minutes. */
-    private static Duration readyTimeout(Plan plan) {
+    /**
+     * How long the start of a {@code serve} or {@code deploy} run of this plan waits for
+     * readiness: {@code requested} (the step's own wait) if given, else the run's timeout, else ten
+     * minutes, or longer when the pods' startup probes (or a custom resource kind's default) allow
+     * more. The step keeps it, so a start re-attached after a restart waits as long.
+     */
+    public static Duration readyWait(Plan plan, Duration requested) {
+        if (requested != null) {
+            return requested;
+        }
+        CustomWorkload custom = customWorkload(plan.workload());
+        return readyTimeout(plan, custom != null ? custom.readyTimeout() : startupBudget(plan));
+    }
+
+    /**
+     * How long a service may take to become available: the run's timeout, else ten minutes, or
+     * {@code atLeast} when that is longer (what the pods' startup probes allow a model to load).
+     */
+    private static Duration readyTimeout(Plan plan, Duration atLeast) {
         Duration timeout = plan.request().timeout();
-        return timeout == null || timeout.isZero() || timeout.isNegative() ? DEFAULT_READY_TIMEOUT : timeout;
+        if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
+            return timeout;
+        }
+        return atLeast != null && atLeast.compareTo(DEFAULT_READY_TIMEOUT) > 0 ? atLeast : DEFAULT_READY_TIMEOUT;
+    }
+
+    /**
+     * The longest a Deployment's pods may take to start by their startup probes, plus what the
+     * image pull and readiness take: a wait shorter than that would give up on a model the kubelet
+     * still lets load. Null when no container has a startup probe.
+     */
+    static Duration startupBudget(Plan plan) {
+        if (!(plan.workload() instanceof Deployment d)
+                || d.getSpec() == null || d.getSpec().getTemplate() == null) {
+            return null;
+        }
+        long seconds = 0;
+        for (io.fabric8.kubernetes.api.model.Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+            io.fabric8.kubernetes.api.model.Probe p = c.getStartupProbe();
+            if (p != null) {
+                long period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
+                long failures = p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
+                long delay = p.getInitialDelaySeconds() == null ? 0 : p.getInitialDelaySeconds();
+                seconds = Math.max(seconds, delay + period * failures);
+            }
+        }
+        return seconds == 0 ? null : Duration.ofSeconds(seconds).plus(STARTUP_MARGIN);
+    }
+
+    /** Beyond a startup probe's budget: pulling a large server image, then the first readiness checks. */
+    static final Duration STARTUP_MARGIN = Duration.ofMinutes(5);
+
+    /** The custom resource kinds the engine follows as workloads (KubeAI's Model). */
+    private static final List<CustomWorkload> CUSTOM_WORKLOADS = List.of(CustomWorkload.KUBEAI_MODEL);
+
+    /** The custom workload kind of an object, or null for a built-in kind. */
+    static CustomWorkload customWorkload(HasMetadata object) {
+        for (CustomWorkload c : CUSTOM_WORKLOADS) {
+            if (c.apiVersion().equals(object.getApiVersion()) && c.kind().equals(object.getKind())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The custom workload kind of a run's reference (by kind: references keep no API version). */
+    private static CustomWorkload customWorkload(RunRef ref) {
+        for (CustomWorkload c : CUSTOM_WORKLOADS) {
+            if (c.kind().equals(ref.kind())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the cluster's API serves this custom resource (API discovery of its group and
+     * version): false when its CRD is not installed. A discovery that fails otherwise (no
+     * permission on discovery is rare) is taken as installed, and the create says what is wrong.
+     */
+    boolean installed(CustomWorkload custom) {
+        try {
+            APIResourceList resources = client.getApiResources(custom.apiVersion());
+            return resources != null && resources.getResources() != null && resources.getResources().stream()
+                    .anyMatch(r -> custom.plural().equals(r.getName()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            LOGGER.log(Level.FINE, "discovery of " + custom.apiVersion() + " failed", e);
+            return true;
+        }
     }
 
     static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(10);
@@ -161,7 +280,11 @@ public final class FunctionEngine implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        ActiveRun run = isService(ref)
+        CustomWorkload custom = customWorkload(ref);
+        ActiveRun run = custom != null
+                ? new CustomResourceRun(this, ref, listener, custom, readyTimeout == null ? custom.readyTimeout()
+                        : readyTimeout, RunState.READY)
+                : isService(ref)
                 ? new ServiceRun(this, ref, listener, readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout,
                         serviceUrl(ref), RunState.READY)
                 : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
@@ -190,7 +313,11 @@ public final class FunctionEngine implements AutoCloseable {
     }
 
     /** The workload's resource, by kind. */
-    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> workload(RunRef ref) {
+    private Resource<? extends HasMetadata> workload(RunRef ref) {
+        CustomWorkload custom = customWorkload(ref);
+        if (custom != null) {
+            return client.genericKubernetesResources(custom.context()).inNamespace(ref.namespace()).withName(ref.name());
+        }
         if (isService(ref)) {
             return client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name());
         }
@@ -200,10 +327,13 @@ public final class FunctionEngine implements AutoCloseable {
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
     private CompletableFuture<Void> watch(RunRef ref, ActiveRun run) {
         namespacesUsed.add(ref.namespace());
-        CompletableFuture<Void> synced = watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
+        CustomWorkload custom = customWorkload(ref);
+        CompletableFuture<Void> synced = custom != null ? watcher.register(ref.namespace(), ref.runId(), run, custom)
+                : watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
         synced.exceptionally(error -> {
             watcher.forgetNamespace(ref.namespace());
-            run.watchFailed("cannot watch " + (isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
+            run.watchFailed("cannot watch " + (custom != null ? custom.plural() + " (" + custom.apiVersion()
+                    + "), Jobs and Pods" : isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
                     + " in namespace '" + ref.namespace() + "': " + describe(
                     error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                             ? error.getCause() : error)
@@ -222,21 +352,22 @@ public final class FunctionEngine implements AutoCloseable {
             HasMetadata workload = plan.workload();
             HasMetadata createdWorkload;
             try {
-                createdWorkload = client.resource(workload).inNamespace(plan.namespace()).create();
+                createdWorkload = resource(workload, plan.namespace()).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                     throw e;
                 }
                 existed = true;
-                if (isService(run.ref())) {
+                if (isService(run.ref()) || customWorkload(run.ref()) != null) {
                     // A service of that name is running: this run is its new version. Replacing
                     // the Deployment rolls its pods forward; the old ones go when the new are ready.
-                    HasMetadata previous = client.resource(workload).inNamespace(plan.namespace()).get();
-                    createdWorkload = client.resource(workload).inNamespace(plan.namespace()).update();
+                    // (A custom resource's controller does the same with its own workload.)
+                    HasMetadata previous = resource(workload, plan.namespace()).get();
+                    createdWorkload = resource(workload, plan.namespace()).update();
                     replaced = previous;
                 } else {
                     // Same deterministic name: a repeated start of the same run. Take it over.
-                    createdWorkload = client.resource(workload).inNamespace(plan.namespace()).get();
+                    createdWorkload = resource(workload, plan.namespace()).get();
                 }
             }
             if (!existed) {
@@ -304,6 +435,18 @@ public final class FunctionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The API handle of an object to create or update: custom resources through fabric8's generic
+     * resource API with their known plural (no discovery request per call), others by their type.
+     */
+    private Resource<? extends HasMetadata> resource(HasMetadata object, String namespace) {
+        CustomWorkload custom = customWorkload(object);
+        if (custom != null && object instanceof GenericKubernetesResource generic) {
+            return client.genericKubernetesResources(custom.context()).inNamespace(namespace).resource(generic);
+        }
+        return client.resource(object).inNamespace(namespace);
+    }
+
     /** Deletes a workload and, by background propagation, everything it owns. */
     CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
         return CompletableFuture.runAsync(() -> {
@@ -354,6 +497,7 @@ public final class FunctionEngine implements AutoCloseable {
                 stopped.add(new StoppedService(namespace, deployment.getMetadata().getName(), runId,
                         deployment.getMetadata().getAnnotations()));
             }
+            stopped.addAll(stopCustomResources(namespace, functionName));
             return stopped;
         }, requests);
     }
@@ -393,6 +537,32 @@ public final class FunctionEngine implements AutoCloseable {
     /** Clean-ups of unmounted code queued or under way: tests wait for none before changing the cluster. */
     int pendingCleanups() {
         return pendingCleanups.get();
+    }
+
+    /** Deletes the custom resources (KubeAI Models) that serve a function; none when their CRD is absent. */
+    private List<StoppedService> stopCustomResources(String namespace, String functionName) {
+        List<StoppedService> stopped = new ArrayList<>();
+        for (CustomWorkload custom : CUSTOM_WORKLOADS) {
+            if (!installed(custom)) {
+                continue;
+            }
+            for (var resource : client.genericKubernetesResources(custom.context()).inNamespace(namespace)
+                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
+                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
+                Map<String, String> labels = resource.getMetadata().getLabels();
+                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
+                ActiveRun starting = runId == null ? null : runs.get(runId);
+                if (starting != null) {
+                    starting.stop("stopped by stopFunction");
+                }
+                client.genericKubernetesResources(custom.context()).inNamespace(namespace)
+                        .withName(resource.getMetadata().getName())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                stopped.add(new StoppedService(namespace, resource.getMetadata().getName(), runId,
+                        resource.getMetadata().getAnnotations()));
+            }
+        }
+        return stopped;
     }
 
     void forget(ActiveRun run) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -38,6 +39,10 @@ public final class RunWatcher implements AutoCloseable {
 
         default void onDeployment(Deployment deployment, boolean deleted) {
         }
+
+        /** A custom resource of the run (a KubeAI Model) changed; see {@link CustomWorkload}. */
+        default void onCustomResource(GenericKubernetesResource resource, boolean deleted) {
+        }
     }
 
     private final KubernetesClient client;
@@ -68,6 +73,17 @@ public final class RunWatcher implements AutoCloseable {
         Namespace ns = namespaces.computeIfAbsent(namespace, Namespace::new);
         CompletableFuture<Void> synced = deployments ? ns.synced.thenCompose(v -> ns.deploymentsSynced()) : ns.synced;
         return synced.thenRun(() -> ns.replay(runId, observer));
+    }
+
+    /**
+     * As {@link #register(String, String, Observer)}, for a run whose workload is a custom
+     * resource: the namespace's resources of that kind are watched too, by one informer per kind
+     * and namespace shared by every such run (started with the first).
+     */
+    public CompletableFuture<Void> register(String namespace, String runId, Observer observer, CustomWorkload custom) {
+        observers.put(runId, observer);
+        Namespace ns = namespaces.computeIfAbsent(namespace, Namespace::new);
+        return ns.synced.thenCompose(v -> ns.customSynced(custom)).thenRun(() -> ns.replay(runId, observer));
     }
 
     /** Drops a namespace's informers (they failed to start), so the next run tries again. */
@@ -122,6 +138,8 @@ public final class RunWatcher implements AutoCloseable {
                 observer.onPod(pod, deleted);
             } else if (object instanceof Deployment deployment) {
                 observer.onDeployment(deployment, deleted);
+            } else if (object instanceof GenericKubernetesResource resource) {
+                observer.onCustomResource(resource, deleted);
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "run " + runId + " failed to handle an event", e);
@@ -134,6 +152,9 @@ public final class RunWatcher implements AutoCloseable {
         private final String name;
         private SharedIndexInformer<Deployment> deployments;
         private CompletableFuture<Void> deploymentsSynced;
+        /** Informers of custom resources by {@code apiVersion/kind}, each started with the first run of its kind. */
+        private final Map<String, SharedIndexInformer<GenericKubernetesResource>> customs = new java.util.LinkedHashMap<>();
+        private final Map<String, CompletableFuture<Void>> customsSynced = new java.util.HashMap<>();
         private final CompletableFuture<Void> synced;
 
         Namespace(String name) {
@@ -163,6 +184,20 @@ public final class RunWatcher implements AutoCloseable {
             return deploymentsSynced;
         }
 
+        synchronized CompletableFuture<Void> customSynced(CustomWorkload custom) {
+            String key = custom.apiVersion() + "/" + custom.kind();
+            if (!customs.containsKey(key)) {
+                SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(
+                        custom.context()).inNamespace(name).withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
+                        .runnableInformer(0);
+                informer.addIndexers(Map.of(BY_RUN, RunWatcher::runIdIndex));
+                informer.addEventHandler(new Handler<>());
+                customs.put(key, informer);
+                customsSynced.put(key, informer.start().toCompletableFuture());
+            }
+            return customsSynced.get(key);
+        }
+
         void replay(String runId, Observer observer) {
             for (Job job : jobs.getIndexer().byIndex(BY_RUN, runId)) {
                 observer.onJob(job, false);
@@ -179,6 +214,15 @@ public final class RunWatcher implements AutoCloseable {
                     observer.onDeployment(deployment, false);
                 }
             }
+            List<SharedIndexInformer<GenericKubernetesResource>> c;
+            synchronized (this) {
+                c = List.copyOf(customs.values());
+            }
+            for (SharedIndexInformer<GenericKubernetesResource> informer : c) {
+                for (GenericKubernetesResource resource : informer.getIndexer().byIndex(BY_RUN, runId)) {
+                    observer.onCustomResource(resource, false);
+                }
+            }
         }
 
         synchronized void close() {
@@ -187,6 +231,7 @@ public final class RunWatcher implements AutoCloseable {
             if (deployments != null) {
                 deployments.close();
             }
+            customs.values().forEach(SharedIndexInformer::close);
         }
     }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.RunLabels;
+import io.jenkins.plugins.functions.runtime.WorkloadOutputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -212,9 +213,12 @@ final class ServiceRun extends AbstractRun {
         outputs.put("namespace", ref.namespace());
         outputs.put("replicas", status.getReplicas() == null ? 0 : status.getReplicas());
         outputs.put("readyReplicas", status.getReadyReplicas() == null ? 0 : status.getReadyReplicas());
-        listener.onEvent(ref + " is available" + (url == null ? "" : " at " + url));
+        // What the runtime said its service offers (a model server's endpoint and model), on the Deployment
+        outputs.putAll(WorkloadOutputs.read(deployment));
+        Object shown = outputs.get("url");
+        listener.onEvent(ref + " is available" + (shown == null ? "" : " at " + shown));
         RunOutcome result = new RunOutcome(RunState.RUNNING, null, "Available",
-                "the service is available" + (url == null ? "" : " at " + url), outputs, Instant.now(), null);
+                "the service is available" + (shown == null ? "" : " at " + shown), outputs, Instant.now(), null);
         engine.forget(this);
         if (ownsConfigMaps && existedBefore) {
             // a roll forward, and no pod of an older version is left: the code ConfigMaps only

@@ -49,6 +49,15 @@ public final class ProfilePods {
      */
     public static void apply(PodSpec pod, Container main, Resources resources, Profile profile) throws SpecException {
         main.setResources(requirements(resources, profile));
+        applyToPod(pod, profile);
+    }
+
+    /**
+     * Applies the profile's pod-level settings (scheduling, service account, image pull secrets)
+     * to the pod spec, in place: for runtimes that size their containers themselves (a model
+     * server's GPUs), with {@link #requirements} or their own rules.
+     */
+    public static void applyToPod(PodSpec pod, Profile profile) {
         if (profile.isNone()) {
             return;
         }

@@ -422,6 +422,21 @@ public final class ClusterSimulator implements TestCluster {
         return this;
     }
 
+    /**
+     * Installs a simulated KubeAI: the {@code models.kubeai.org} CRD (so discovery of
+     * {@code kubeai.org/v1} lists {@code models}) and a controller that reports each Model's replicas
+     * as {@code behavior} says ({@link KubeAiController}). Without it, the cluster has no KubeAI.
+     */
+    public ClusterSimulator installKubeAi(KubeAiController.Behavior behavior) {
+        simulatorClient.apiextensions().v1().customResourceDefinitions().resource(KubeAiController.crd()).create();
+        KubeAiController controller = new KubeAiController(simulatorClient, loop, behavior);
+        synchronized (watches) {
+            watches.add(simulatorClient.genericKubernetesResources(KubeAiController.MODELS).inAnyNamespace()
+                    .watch(onLoop(controller::onModel)));
+        }
+        return this;
+    }
+
     /** Failures inside the simulation (a bug, or an API error it did not expect); tests may assert none. */
     public List<Throwable> errors() {
         return loop.errors();

@@ -15,6 +15,7 @@ import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.kubernetes.RunRef;
+import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
@@ -119,6 +120,8 @@ public final class BuildRun {
     private RunHandle handle;
     private String stopReason;
     private volatile RequestConfigurer configurer;
+    /** A service's own wait for readiness (serveFunction's readyTimeout); null for the default. */
+    private volatile Duration readyTimeout;
 
     /**
      * Adds what a caller's action needs beyond the function to the run's request before it is
@@ -185,6 +188,12 @@ public final class BuildRun {
         return this;
     }
 
+    /** Sets how long a service's start waits for readiness, apart from the run's timeout; before the launch. */
+    public BuildRun readyTimeout(Duration value) {
+        this.readyTimeout = value;
+        return this;
+    }
+
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
@@ -218,7 +227,8 @@ public final class BuildRun {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunHistory.addCommitLabel(action, origin);
-            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
+            Map<String, CredentialValue> credentials = new LinkedHashMap<>(RunCredentials.resolve(function, target, build));
+            credentials.putAll(RunResolution.credentials(function, target, build));
             RunRequest.Builder requestBuilder = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)
@@ -237,7 +247,12 @@ public final class BuildRun {
             }
             RunRequest request = requestBuilder.build();
             observer.credentialsUsed(List.copyOf(request.credentials().keySet()));
-            Plan plan = runtimes.plan(request);
+            Plan plan;
+            try {
+                plan = runtimes.plan(request);
+            } catch (SpecException e) {
+                throw RunResolution.withConfiguredProfiles(e, target);
+            }
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
@@ -252,9 +267,11 @@ public final class BuildRun {
                     return;
                 }
                 FunctionEngine engine = target.engine();
-                Long readyTimeoutMillis = request.timeout() == null ? null : request.timeout().toMillis();
-                handle = engine.start(plan, listener(build, listener, record, target, runId, observer));
-                observer.started(handle, readyTimeoutMillis);
+                // what a service's start waits, kept so a start re-attached after a restart waits as long
+                Duration wait = call.action() == ActionKind.JOB || call.action() == ActionKind.BUILD
+                        ? request.timeout() : FunctionEngine.readyWait(plan, readyTimeout);
+                handle = engine.start(plan, listener(build, listener, record, target, runId, observer), readyTimeout);
+                observer.started(handle, wait == null ? null : wait.toMillis());
             }
         } catch (SpecException e) {
             // One prefix: the file the problem is in, or the caller when the function is inline.

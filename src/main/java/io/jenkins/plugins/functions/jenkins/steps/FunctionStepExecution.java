@@ -92,10 +92,17 @@ public abstract class FunctionStepExecution extends StepExecution {
         TaskListener listener = context.get(TaskListener.class);
         // Null outside a node block: only a function file or a workspace source needs it.
         FilePath workspace = context.get(FilePath.class);
+        Duration readyTimeout;
+        try {
+            readyTimeout = step instanceof ServeFunctionStep serve ? serve.readyTimeoutDuration() : null;
+        } catch (SpecException e) {
+            throw new AbortException(e.withOrigin(stepName()).getMessage()); // before anything is recorded or sent
+        }
         run = BuildRun.record(step.call(stepName(), actionKind), runId, build, listener, WorkspaceReader.of(workspace),
                 context.get(EnvVars.class), new Observer());
         FilePath ws = workspace;
-        run.configuredBy((request, function, target, log) -> configure(request, function, target, build, ws, log));
+        run.configuredBy((request, function, target, log) -> configure(request, function, target, build, ws, log))
+                .readyTimeout(readyTimeout);
         run.launchAsync();
         return false;
     }

@@ -35,6 +35,7 @@ public class ServeFunctionStep extends FunctionStep {
     private Integer replicas;
     private String serviceType;
     private Map<String, Object> readinessProbe;
+    private Object readyTimeout;
 
     @DataBoundConstructor
     public ServeFunctionStep() {
@@ -76,6 +77,24 @@ public class ServeFunctionStep extends FunctionStep {
     @DataBoundSetter
     public void setReadinessProbe(Map<String, Object> readinessProbe) {
         this.readinessProbe = readinessProbe;
+    }
+
+    public Object getReadyTimeout() {
+        return readyTimeout;
+    }
+
+    /**
+     * How long the step waits for the service to be ready ({@code '45m'}), apart from the run's
+     * {@code timeout}: a model may take long to load. Default: the run's {@code timeout}, else
+     * ten minutes, or what the pods' startup probes allow when that is longer.
+     */
+    @DataBoundSetter
+    public void setReadyTimeout(Object readyTimeout) {
+        this.readyTimeout = readyTimeout;
+    }
+
+    java.time.Duration readyTimeoutDuration() throws io.jenkins.plugins.functions.spec.SpecException {
+        return io.jenkins.plugins.functions.model.Durations.parse("readyTimeout", readyTimeout);
     }
 
     @Override
@@ -129,6 +148,9 @@ public class ServeFunctionStep extends FunctionStep {
         private static final long serialVersionUID = 1L;
 
         private final String stepName;
+        /** The outputs of model runs the step returns as keys of its own. */
+        private static final java.util.List<String> MODEL_OUTPUTS = java.util.List.of("model", "modelUri", "engine",
+                "image", "framework", "features");
 
         Execution(ServeFunctionStep step, StepContext context) {
             super(step, context, step.action());
@@ -147,6 +169,12 @@ public class ServeFunctionStep extends FunctionStep {
             r.put("deployment", outcome.outputs().get("deployment"));
             r.put("replicas", outcome.outputs().get("replicas"));
             r.put("readyReplicas", outcome.outputs().get("readyReplicas"));
+            // Model servers: the endpoint is the url above; what to ask for and what serves it
+            for (String key : MODEL_OUTPUTS) {
+                if (outcome.outputs().containsKey(key)) {
+                    r.put(key, outcome.outputs().get(key));
+                }
+            }
             return r;
         }
     }
