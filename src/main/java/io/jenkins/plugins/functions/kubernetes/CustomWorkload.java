@@ -20,9 +20,11 @@ import java.util.function.Function;
  * @param readyTimeout how long a start waits for readiness when the step gives no timeout
  * @param missing      what to say when the API has no such resource (the CRD is not installed)
  * @param judge        reads an object's spec and status: ready, not yet, or failed
+ * @param replicas     reads an object's replicas, asked for and ready, for the services page
  */
 public record CustomWorkload(String group, String version, String kind, String plural, Duration readyTimeout,
-                             String missing, Function<GenericKubernetesResource, Readiness> judge) {
+                             String missing, Function<GenericKubernetesResource, Readiness> judge,
+                             Function<GenericKubernetesResource, Replicas> replicas) {
 
     public CustomWorkload {
         Objects.requireNonNull(group, "group");
@@ -32,6 +34,7 @@ public record CustomWorkload(String group, String version, String kind, String p
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(missing, "missing");
         Objects.requireNonNull(judge, "judge");
+        Objects.requireNonNull(replicas, "replicas");
     }
 
     /** {@code group/version}, as in an object's {@code apiVersion}. */
@@ -43,6 +46,15 @@ public record CustomWorkload(String group, String version, String kind, String p
     public ResourceDefinitionContext context() {
         return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                 .withPlural(plural).withNamespaced(true).build();
+    }
+
+    /**
+     * A custom resource's replicas, as the services page shows them.
+     *
+     * @param asked the replicas it asks for
+     * @param ready the replicas ready now
+     */
+    public record Replicas(int asked, int ready) {
     }
 
     /**
@@ -88,7 +100,18 @@ public record CustomWorkload(String group, String version, String kind, String p
             "KubeAI is not installed in this cluster: the API has no kubeai.org/v1 'models' resource (the Model"
                     + " CRD). Install KubeAI (https://www.kubeai.org, helm install kubeai kubeai/kubeai) or ask the"
                     + " cluster's administrator to; nothing was created",
-            CustomWorkload::kubeAiReadiness);
+            CustomWorkload::kubeAiReadiness, CustomWorkload::kubeAiReplicas);
+
+    /**
+     * A Model's replicas: {@code spec.minReplicas} asked for (what KubeAI keeps running; it may
+     * scale above), {@code status.replicas.ready} ready.
+     */
+    static Replicas kubeAiReplicas(GenericKubernetesResource model) {
+        long min = number(model.getAdditionalProperties().get("spec"), "minReplicas", 0);
+        Object status = model.getAdditionalProperties().get("status");
+        long ready = number(status instanceof Map<?, ?> s ? s.get("replicas") : null, "ready", 0);
+        return new Replicas((int) Math.min(Integer.MAX_VALUE, min), (int) Math.min(Integer.MAX_VALUE, ready));
+    }
 
     static Readiness kubeAiReadiness(GenericKubernetesResource model) {
         long min = number(model.getAdditionalProperties().get("spec"), "minReplicas", 0);

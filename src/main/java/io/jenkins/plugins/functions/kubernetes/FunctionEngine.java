@@ -213,8 +213,8 @@ public final class FunctionEngine implements AutoCloseable {
     /** Beyond a startup probe's budget: pulling a large server image, then the first readiness checks. */
     static final Duration STARTUP_MARGIN = Duration.ofMinutes(5);
 
-    /** The custom resource kinds the engine follows as workloads (KubeAI's Model). */
-    private static final List<CustomWorkload> CUSTOM_WORKLOADS = List.of(CustomWorkload.KUBEAI_MODEL);
+    /** The custom resource kinds the engine follows as workloads (KubeAI's Model); the services page lists them too. */
+    static final List<CustomWorkload> CUSTOM_WORKLOADS = List.of(CustomWorkload.KUBEAI_MODEL);
 
     /** The custom workload kind of an object, or null for a built-in kind. */
     static CustomWorkload customWorkload(HasMetadata object) {
@@ -242,6 +242,11 @@ public final class FunctionEngine implements AutoCloseable {
      * permission on discovery is rare) is taken as installed, and the create says what is wrong.
      */
     boolean installed(CustomWorkload custom) {
+        return installed(client, custom);
+    }
+
+    /** {@link #installed(CustomWorkload)} with any client: one discovery request. */
+    static boolean installed(KubernetesClient client, CustomWorkload custom) {
         try {
             APIResourceList resources = client.getApiResources(custom.apiVersion());
             return resources != null && resources.getResources() != null && resources.getResources().stream()

@@ -9,6 +9,8 @@ import io.jenkins.plugins.functions.runtime.RunLabels;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +26,7 @@ import org.kohsuke.stapler.verb.POST;
 @ExportedBean(defaultVisibility = 2)
 public final class ServiceEntry {
 
-    /** How long a stop waits for the Deployment's deletion to be accepted. */
+    /** How long a stop waits for the deletion of the Deployment or Model to be accepted. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final LiveService service;
@@ -78,16 +80,67 @@ public final class ServiceEntry {
         return service.namespace();
     }
 
-    /** The Deployment's name. */
+    /** The workload's name: the Deployment's, or the KubeAI Model's. */
     @Exported
     public String getName() {
         return service.name();
     }
 
-    /** The in-cluster URL; null for a {@code deploy}. */
+    /** What serves it: {@code Deployment}, or {@code Model} (a KubeAI Model). */
+    @Exported
+    public String getKind() {
+        return service.kind();
+    }
+
+    /**
+     * The endpoint: a model server's API as its runtime wrote it (the run's {@code url} output,
+     * such as {@code http://kubeai.kubeai.svc/openai/v1}), else the Service's in-cluster URL; null
+     * for a {@code deploy}.
+     */
     @Exported
     public String getUrl() {
         return service.url();
+    }
+
+    /**
+     * The outputs the runtime wrote on the workload, by key ({@code url}, {@code model},
+     * {@code modelUri}, {@code engine}, {@code image}, {@code framework}, {@code features}): the
+     * model runtimes' ({@code vllm}, {@code kubeai}, {@code modelserve}); empty for other services.
+     */
+    @Exported
+    public Map<String, String> getOutputs() {
+        return service.outputs();
+    }
+
+    /** The model name requests use (OpenAI's {@code model}, or the V2 model name); null when not a model. */
+    @Exported
+    public String getModel() {
+        return service.outputs().get("model");
+    }
+
+    /** Where the model's weights come from, as the function wrote it; null when not a model. */
+    @Exported
+    public String getModelUri() {
+        return service.outputs().get("modelUri");
+    }
+
+    /** The serving engine ({@code vllm}, {@code mlserver}, KubeAI's {@code VLLM}, ...); null when not a model. */
+    @Exported
+    public String getEngine() {
+        return service.outputs().get("engine");
+    }
+
+    /** The model server's image ({@code vllm}, {@code modelserve}; KubeAI chooses its own); else null. */
+    @Exported
+    public String getImage() {
+        return service.outputs().get("image");
+    }
+
+    /** The outputs shown besides the model fields ({@code framework}, {@code features}, ...), for the page. */
+    public Map<String, String> getOtherOutputs() {
+        Map<String, String> other = new TreeMap<>(service.outputs());
+        other.keySet().removeAll(List.of("url", "model", "modelUri", "engine", "image"));
+        return other;
     }
 
     @Exported
@@ -106,7 +159,7 @@ public final class ServiceEntry {
         return service.runId();
     }
 
-    /** The id of the build that started it ({@code folder/job#12}), from the Deployment's annotation. */
+    /** The id of the build that started it ({@code folder/job#12}), from the workload's annotation. */
     @Exported
     public String getBuildId() {
         return service.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
@@ -137,8 +190,8 @@ public final class ServiceEntry {
     /**
      * Stops the service: POST only, with the permission to abort the builds of the job that
      * started it (administrators when that build is gone). The same path as {@code stopFunction}:
-     * {@link FunctionEngine#stopService} deletes the Deployment (its Service goes with it) and
-     * the run that served it moves to STOPPED.
+     * {@link FunctionEngine#stopService} deletes the Deployment (its Service goes with it) or the
+     * KubeAI Model, and the run that served it moves to STOPPED.
      *
      * @throws IOException when the cluster did not accept the deletion in time
      */

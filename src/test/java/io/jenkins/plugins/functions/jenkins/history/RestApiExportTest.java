@@ -89,7 +89,8 @@ class RestApiExportTest {
                 "errors");
         assertThat(exported(FunctionServicesAction.class)).containsOnlyKeys("services");
         assertThat(exported(ServiceEntry.class)).containsOnlyKeys("id", "function", "version", "runtime", "action",
-                "namespace", "name", "url", "replicas", "readyReplicas", "runId", "buildId", "buildUrl", "stoppable");
+                "namespace", "name", "kind", "url", "replicas", "readyReplicas", "runId", "buildId", "buildUrl",
+                "stoppable", "outputs", "model", "modelUri", "engine", "image");
     }
 
     @Test

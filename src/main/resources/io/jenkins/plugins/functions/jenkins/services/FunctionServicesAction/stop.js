@@ -16,7 +16,9 @@
     document.querySelectorAll("button[data-function-stop]").forEach(function (button) {
       button.addEventListener("click", function () {
         var name = button.dataset.functionName;
-        if (!window.confirm("Stop " + name + "? Its Deployment and Service are deleted.")) {
+        var deleted = button.dataset.functionKind === "Model" ? "Its KubeAI Model is deleted."
+            : "Its Deployment and Service are deleted.";
+        if (!window.confirm("Stop " + name + "? " + deleted)) {
           return;
         }
         button.disabled = true;
