@@ -3,7 +3,9 @@ package io.jenkins.plugins.functions.jenkins;
 import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
 import io.jenkins.plugins.functions.runtime.build.BuildContexts;
 import io.jenkins.plugins.functions.runtime.build.ContextFolder;
@@ -13,6 +15,7 @@ import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
 import io.jenkins.plugins.functions.runtime.impl.PythonRuntime;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,10 @@ import java.util.Map;
  * The arguments of an image build as a Jenkins user gives them (the {@code buildImage} step, a
  * freestyle build step), and how they become the engine's {@link ImageBuild}: checked in the
  * order that reads the least before refusing (the workspace last), each refusal a
- * {@link SpecException} naming the argument, the value and what is allowed.
+ * {@link SpecException} naming the argument, the value and what is allowed. What the step and the
+ * builder share beyond that: the function their arguments give ({@link #functionFields}), the
+ * request's build ({@link #configure}, a {@code BuildRun.RequestConfigurer}'s body) and the failure
+ * message ({@link #failureMessage}).
  *
  * @param image                 where to push; for a container function, its own image when null
  * @param context               a folder of the workspace, or null
@@ -43,6 +49,87 @@ public record ImageBuildArguments(String image, String context, String gitUrl, S
      *                           into the request's credentials, never anywhere else.
      */
     public record Resolved(ImageBuild build, CredentialValue registryCredential) {
+    }
+
+    /**
+     * The function an image build's arguments give: {@code image} is where the image goes, never a
+     * field of a function read from a file (a python function's base image is {@code baseImage});
+     * with no file and no runtime, the function is a {@code container} one, named after the image
+     * unless a name is given.
+     *
+     * @param file      the function file, or null
+     * @param image     where to push, or null
+     * @param baseImage a python function's base image, or null
+     * @param given     the other function fields given (name, runtime, source, handler, profile, ...);
+     *                  an {@code image} among them is ignored
+     * @return the function's inline fields, overriding the file's
+     */
+    public static Map<String, Object> functionFields(String file, String image, String baseImage,
+            Map<String, Object> given) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Object name = given.get("name");
+        Object runtime = given.get("runtime");
+        if (file == null && !PythonRuntime.KIND.equals(runtime)) {
+            put(m, "name", name != null ? name : image == null ? null : nameOf(image));
+            put(m, "runtime", runtime != null ? runtime : ContainerRuntime.KIND);
+            put(m, "image", image);
+        } else {
+            put(m, "name", name);
+            put(m, "runtime", runtime);
+            put(m, "image", baseImage);
+        }
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            if (!m.containsKey(e.getKey()) && !e.getKey().equals("image")) {
+                put(m, e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    /** A function name from an image: its last path part, as a DNS label ({@code team/web_api:1} is {@code web-api}). */
+    public static String nameOf(String image) {
+        String path = image.replaceFirst("@.*$", "");
+        String last = path.substring(path.lastIndexOf('/') + 1).replaceFirst(":.*$", "");
+        last = last.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        if (last.length() > 63) {
+            last = last.substring(0, 63).replaceAll("-+$", "");
+        }
+        return last.isEmpty() ? "image" : last;
+    }
+
+    /**
+     * Resolves the arguments and adds the build to the run's request: the body of the
+     * {@code BuildRun.RequestConfigurer} of a build run, on the launch pool (it may read the
+     * workspace). The registry credential joins the request's credentials (so the engine masks its
+     * values), and the build log says what is built, from what, with which builder.
+     *
+     * @param functionFile the function file, for messages; null when inline
+     * @param workspace    the build's workspace files, null when there is none
+     */
+    public void configure(RunRequest.Builder request, FunctionSpec function, String functionFile,
+            Clusters.Target target, Run<?, ?> build, ContextFolder.Files workspace, PrintStream log)
+            throws SpecException, IOException {
+        Resolved resolved = resolve(function, functionFile, target, build, workspace);
+        ImageBuild imageBuild = resolved.build();
+        if (resolved.registryCredential() != null) {
+            request.addCredential(resolved.registryCredential());
+        }
+        log.println("[function-runtimes] Building " + imageBuild.destination() + " from "
+                + imageBuild.context().describe() + " with " + imageBuild.builderImage()
+                + (registryCredentialsId == null ? "" : ", pushing with credential '" + registryCredentialsId + "'"));
+        request.build(imageBuild);
+    }
+
+    /** A failed build's message ends with its log's last lines, which say why ({@code outputs.error}). */
+    public static String failureMessage(String message, RunOutcome outcome) {
+        Object tail = outcome.outputs().get("error");
+        return message + (tail == null ? "" : "\n" + tail);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.functions.jenkins.builders.BuildImageBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.DeployFunctionBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.RunFunctionBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.ServeFunctionBuilder;
@@ -42,16 +43,24 @@ class FormsTest {
     private static final Set<String> NOT_IN_STEP_FORMS = Set.of("command", "args", "env", "resources", "labels",
             "parameters", "source", "requirements", "ports", "readinessProbe", "volumes");
 
+    /** The run fields Build image inherits and refuses: a build has no command, environment or parameters. */
+    private static final Set<String> NOT_IN_BUILD_IMAGE_FORM = Set.of("command", "args", "env", "parameters",
+            "workingDir", "imagePullPolicy", "serviceAccount");
+
     @Test
     void everyBuilderFieldIsInItsFormAndHasHelp() throws IOException {
         for (Class<?> builder : new Class<?>[] {RunFunctionBuilder.class, ServeFunctionBuilder.class,
-                DeployFunctionBuilder.class, StopFunctionBuilder.class}) {
+                DeployFunctionBuilder.class, StopFunctionBuilder.class, BuildImageBuilder.class}) {
             Map<String, Class<?>> fields = fields(builder);
             assertThat(fields.values()).as(builder.getSimpleName() + ": a form binds text and check boxes")
                     .allMatch(t -> t == String.class || t == boolean.class);
             Set<String> expected = new TreeSet<>(fields.keySet());
             if (builder == DeployFunctionBuilder.class) {
                 expected.remove("serviceType"); // a Deployment without a Service
+            }
+            if (builder == BuildImageBuilder.class) {
+                assertThat(fields.keySet()).containsAll(NOT_IN_BUILD_IMAGE_FORM);
+                expected.removeAll(NOT_IN_BUILD_IMAGE_FORM);
             }
             assertThat(formFields(builder)).as(builder.getSimpleName() + "'s form").isEqualTo(expected);
             assertHelp(builder, fields.keySet());

@@ -43,13 +43,15 @@ final class ExecutorRun implements BuildRun.Observer {
     /**
      * Records, starts and waits for a run.
      *
+     * @param configurer adds the builder's action's own parts to the request (an image build); null for none
      * @throws InterruptedException when the build was aborted; the run was stopped first
      */
-    static Ended runAndWait(FunctionCall call, Run<?, ?> build, WorkspaceSources.Reader workspace,
-                            Map<String, String> env, TaskListener listener)
+    static Ended runAndWait(FunctionCall call, BuildRun.RequestConfigurer configurer, Run<?, ?> build,
+                            WorkspaceSources.Reader workspace, Map<String, String> env, TaskListener listener)
             throws IOException, InterruptedException {
         ExecutorRun waiter = new ExecutorRun();
-        BuildRun run = BuildRun.record(call, BuildRun.newRunId(), build, listener, workspace, env, waiter);
+        BuildRun run = BuildRun.record(call, BuildRun.newRunId(), build, listener, workspace, env, waiter)
+                .configuredBy(configurer);
         run.launchAsync();
         try {
             return waiter.ended.get();

@@ -45,6 +45,15 @@ final class FormFields {
 
     /** {@code NAME=value} per line; the value may be empty and may contain {@code =}. */
     static Map<String, Object> environment(String caller, String text) throws SpecException {
+        return keyValues(caller, "env", text);
+    }
+
+    /**
+     * {@code KEY=value} per line of a field ({@code env}, an image build's {@code buildArgs}); the
+     * value may be empty and may contain {@code =}. A refused line is never repeated: its value may
+     * be a secret.
+     */
+    static Map<String, Object> keyValues(String caller, String field, String text) throws SpecException {
         List<String> lines = lines(text);
         if (lines == null) {
             return null;
@@ -55,7 +64,7 @@ final class FormFields {
             String name = eq < 0 ? "" : line.substring(0, eq).trim();
             if (name.isEmpty()) {
                 // The name only: the value may be a secret, so it is never repeated.
-                throw new SpecException(caller, "env", eq < 0 ? "(a line without '=')" : "(a line without a name)",
+                throw new SpecException(caller, field, eq < 0 ? "(a line without '=')" : "(a line without a name)",
                         "one NAME=value per line");
             }
             env.put(name, line.substring(eq + 1));

@@ -8,6 +8,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
 import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
@@ -15,6 +16,7 @@ import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.build.ContextFolder;
 import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
@@ -32,8 +34,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  * build with the run's reason, and give the result to later build steps as environment variables
  * ({@link FunctionResultEnvironment}).
  *
- * <p>A further builder (an image build, say) is a subclass with its action, its name, its own
- * fields ({@link #addFields}) and result variables ({@link #addResult}), a descriptor, and a form.
+ * <p>A further builder is a subclass with its action, its name, its own fields ({@link #addFields})
+ * and result variables ({@link #addResult}), a descriptor, and a form; an action that needs more
+ * than the function (an image build: what to build, where to push) adds it to the run's request
+ * ({@link #configurer}) and may say more when it fails ({@link #failureMessage}).
  *
  * <p>Persisted in the job's {@code config.xml}: fields are plain strings, never rename them.
  */
@@ -62,11 +66,32 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     protected abstract String caller();
 
     /**
-     * Adds this builder's own function fields, already expanded: a serve builder's replicas.
+     * Adds this builder's own function fields, already expanded: a serve builder's replicas. May
+     * also adjust or refuse the common ones, which {@code fields} already holds (an image build's
+     * {@code image} is where it pushes, not the function's).
      *
      * @param expand expands the build's environment variables; blank gives null
      */
     protected void addFields(Map<String, Object> fields, UnaryOperator<String> expand) throws SpecException {
+    }
+
+    /**
+     * What adds this builder's action's own parts to the run's request before it is planned (an
+     * image build: what to build and where to push it); null for nothing, the default. Called on the
+     * executor thread before the run is recorded, so a refusal of the form's own text here records
+     * nothing; the configurer itself runs on the launch pool and may read the workspace.
+     *
+     * @param expand    expands the build's environment variables; blank gives null
+     * @param workspace the build's workspace files
+     */
+    protected BuildRun.RequestConfigurer configurer(UnaryOperator<String> expand, Run<?, ?> build,
+            ContextFolder.Files workspace) throws SpecException {
+        return null;
+    }
+
+    /** The message a failed run fails the build with; a builder may add what its action knows. */
+    protected String failureMessage(RunRecord record, RunOutcome outcome) {
+        return BuildRun.failureMessage(caller(), record, outcome);
     }
 
     /** Adds this builder's own result variables (besides the common ones) for later build steps. */
@@ -78,7 +103,7 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
      * ({@code ${GIT_COMMIT}}, build parameters). Refused text is a {@link SpecException}.
      */
     public final FunctionCall call(EnvVars environment) throws SpecException {
-        UnaryOperator<String> x = s -> s == null ? null : FormFields.blankToNull(environment.expand(s));
+        UnaryOperator<String> x = expander(environment);
         Map<String, Object> fields = new LinkedHashMap<>();
         put(fields, "name", x.apply(name));
         put(fields, "runtime", x.apply(runtime));
@@ -96,6 +121,11 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
                 x.apply(timeout), failOnError);
     }
 
+    /** Expands the build's environment variables in a field's text; blank gives null. */
+    private static UnaryOperator<String> expander(EnvVars environment) {
+        return s -> s == null ? null : FormFields.blankToNull(environment.expand(s));
+    }
+
     /**
      * Runs the function and waits for its end on the build's executor thread. A run that fails
      * fails the build with its reason ({@code failOnError}); aborting the build stops the run and
@@ -104,19 +134,28 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     @Override
     public final void perform(Run<?, ?> build, FilePath workspace, EnvVars environment, Launcher launcher,
                               TaskListener listener) throws InterruptedException, IOException {
-        perform(build, WorkspaceReader.of(workspace), environment, listener);
+        perform(build, WorkspaceReader.of(workspace), workspace == null ? null : new WorkspaceFiles(workspace),
+                environment, listener);
     }
 
     /** {@link #perform} with the workspace as the run reads it (tests give a local folder). */
     final void perform(Run<?, ?> build, WorkspaceSources.Reader workspace, EnvVars environment, TaskListener listener)
             throws InterruptedException, IOException {
+        perform(build, workspace, null, environment, listener);
+    }
+
+    /** {@link #perform} with the workspace as the run and an image build's context read it. */
+    final void perform(Run<?, ?> build, WorkspaceSources.Reader workspace, ContextFolder.Files files,
+                       EnvVars environment, TaskListener listener) throws InterruptedException, IOException {
         FunctionCall call;
+        BuildRun.RequestConfigurer configurer;
         try {
             call = call(environment);
+            configurer = configurer(expander(environment), build, files);
         } catch (SpecException e) {
             throw new AbortException(e.getMessage()); // before anything is recorded or sent
         }
-        ExecutorRun.Ended end = ExecutorRun.runAndWait(call, build, workspace, environment, listener);
+        ExecutorRun.Ended end = ExecutorRun.runAndWait(call, configurer, build, workspace, environment, listener);
         RunOutcome outcome = end.outcome();
         if (outcome.state() == RunState.STOPPED) {
             // Not this build's abort (that interrupts the wait): stopFunction ended the start.
@@ -124,11 +163,11 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         }
         if (!outcome.succeeded() && failOnError) {
             throw end.startFailure() != null ? end.startFailure()
-                    : new AbortException(BuildRun.failureMessage(caller(), end.record(), outcome));
+                    : new AbortException(failureMessage(end.record(), outcome));
         }
         if (!outcome.succeeded()) {
             listener.getLogger().println(BuildRun.PREFIX + (end.startFailure() != null ? end.startFailure().getMessage()
-                    : BuildRun.failureMessage(caller(), end.record(), outcome)) + " (the build goes on: failOnError is off)");
+                    : failureMessage(end.record(), outcome)) + " (the build goes on: failOnError is off)");
         }
         Map<String, String> variables = FunctionResultEnvironment.common(end.record(), outcome);
         addResult(variables, end.record(), outcome);

@@ -13,14 +13,10 @@ import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.ContextFolder;
-import io.jenkins.plugins.functions.runtime.build.ImageBuild;
-import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
-import io.jenkins.plugins.functions.runtime.impl.PythonRuntime;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
@@ -153,35 +149,22 @@ public class BuildImageStep extends FunctionStep {
      */
     @Override
     Map<String, Object> inlineFields() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        boolean python = PythonRuntime.KIND.equals(runtime);
-        if (file == null && !python) {
-            put(m, "name", name != null ? name : image == null ? null : nameOf(image));
-            put(m, "runtime", runtime != null ? runtime : ContainerRuntime.KIND);
-            put(m, "image", image);
-        } else {
-            put(m, "name", name);
-            put(m, "runtime", runtime);
-            put(m, "image", baseImage);
-        }
-        put(m, "description", description);
-        put(m, "labels", labels);
-        put(m, "source", source);
-        put(m, "handler", handler);
-        put(m, "requirements", requirements);
-        put(m, "pythonVersion", pythonVersion);
-        return m;
+        Map<String, Object> given = new LinkedHashMap<>();
+        put(given, "name", name);
+        put(given, "runtime", runtime);
+        put(given, "description", description);
+        put(given, "labels", labels);
+        put(given, "source", source);
+        put(given, "handler", handler);
+        put(given, "requirements", requirements);
+        put(given, "pythonVersion", pythonVersion);
+        put(given, "profile", profile);
+        return ImageBuildArguments.functionFields(file, image, baseImage, given);
     }
 
     /** A function name from an image: its last path part, as a DNS label ({@code team/web_api:1} is {@code web-api}). */
     static String nameOf(String image) {
-        String path = image.replaceFirst("@.*$", "");
-        String last = path.substring(path.lastIndexOf('/') + 1).replaceFirst(":.*$", "");
-        last = last.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
-        if (last.length() > 63) {
-            last = last.substring(0, 63).replaceAll("-+$", "");
-        }
-        return last.isEmpty() ? "image" : last;
+        return ImageBuildArguments.nameOf(image);
     }
 
     @Override
@@ -251,18 +234,9 @@ public class BuildImageStep extends FunctionStep {
                 Run<?, ?> build, FilePath workspace, PrintStream log) throws SpecException, IOException {
             BuildImageStep s = buildStep;
             refuseRunArguments(s);
-            ImageBuildArguments.Resolved resolved = new ImageBuildArguments(s.image, s.context, s.gitUrl, s.gitRef,
-                    s.gitPath, s.dockerfile, s.buildArgs, s.registryCredentialsId)
-                    .resolve(function, s.file, target, build, workspaceFiles.of(workspace));
-            ImageBuild imageBuild = resolved.build();
-            if (resolved.registryCredential() != null) {
-                request.addCredential(resolved.registryCredential());
-            }
-            log.println("[function-runtimes] Building " + imageBuild.destination() + " from "
-                    + imageBuild.context().describe() + " with " + imageBuild.builderImage()
-                    + (s.registryCredentialsId == null ? "" : ", pushing with credential '" + s.registryCredentialsId
-                    + "'"));
-            request.build(imageBuild);
+            new ImageBuildArguments(s.image, s.context, s.gitUrl, s.gitRef, s.gitPath, s.dockerfile, s.buildArgs,
+                    s.registryCredentialsId).configure(request, function, s.file, target, build,
+                    workspaceFiles.of(workspace), log);
         }
 
         /** The result of a run, plus the pushed image pinned by its digest and the digest. */
@@ -277,8 +251,7 @@ public class BuildImageStep extends FunctionStep {
         /** A failed build says why in its last log lines: the message ends with them. */
         @Override
         protected String failureMessage(RunRecord record, RunOutcome outcome) {
-            Object tail = outcome.outputs().get("error");
-            return super.failureMessage(record, outcome) + (tail == null ? "" : "\n" + tail);
+            return ImageBuildArguments.failureMessage(super.failureMessage(record, outcome), outcome);
         }
     }
 
@@ -289,18 +262,19 @@ public class BuildImageStep extends FunctionStep {
         Map<String, Object> ignored = new LinkedHashMap<>();
         put(ignored, "command", s.command);
         put(ignored, "args", s.args);
-        put(ignored, "env", s.env);
+        put(ignored, "env", s.env == null ? null : s.env.keySet()); // the names only: a value may be a secret
         put(ignored, "resources", s.resources);
         put(ignored, "workingDir", s.workingDir);
         put(ignored, "imagePullPolicy", s.imagePullPolicy);
         put(ignored, "serviceAccount", s.serviceAccount);
         put(ignored, "parameters", s.parameters);
+        put(ignored, "volumes", s.volumes);
         if (!ignored.isEmpty()) {
             Map.Entry<String, Object> first = ignored.entrySet().iterator().next();
             throw new SpecException(first.getKey(), first.getValue(), "not an argument of buildImage, which takes"
                     + " image, context or gitUrl/gitRef/gitPath, dockerfile, buildArgs, registryCredentialsId,"
                     + " the function (file, name, runtime, source, handler, requirements, pythonVersion, baseImage),"
-                    + " namespace, timeout and failOnError");
+                    + " profile, namespace, timeout and failOnError");
         }
     }
 }

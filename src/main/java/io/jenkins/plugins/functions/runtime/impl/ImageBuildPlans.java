@@ -23,7 +23,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
+import io.jenkins.plugins.functions.runtime.ProfilePods;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
@@ -55,8 +57,12 @@ import java.util.regex.Pattern;
  * The Job is created first, then these: a refused Job leaves nothing, and the pod waits for its
  * volumes the few milliseconds they take to appear.
  *
- * <p>The builder's pod carries the narrow security exception of {@link
- * PodSecurity#applyWithBuilderException}.
+ * <p>The run's profile applies to the build pod as to every other: its pod-level settings
+ * ({@link ProfilePods#applyToPod}: node selector, tolerations, priority and runtime class, service
+ * account, image pull secrets) and its default resources on the builder container (a build asks
+ * for none of its own, and never for GPUs). The service account token stays off: the builder never
+ * talks to the Kubernetes API. The builder's pod then carries the narrow security exception of
+ * {@link PodSecurity#applyWithBuilderException}, applied last so that nothing undoes it.
  */
 public final class ImageBuildPlans {
 
@@ -155,6 +161,8 @@ public final class ImageBuildPlans {
                 .withVolumeMounts(mounts)
                 .withTerminationMessagePath(ContainerRuntime.TERMINATION_MESSAGE_PATH)
                 .withTerminationMessagePolicy("File")
+                // a build sets no resources of its own: the profile's defaults, if any
+                .withResources(ProfilePods.requirements(Resources.NONE, request.profile()))
                 .build();
         PodSpec pod = new PodSpecBuilder()
                 .withRestartPolicy("Never")
@@ -163,6 +171,7 @@ public final class ImageBuildPlans {
                 .withContainers(builder)
                 .withVolumes(volumes)
                 .build();
+        ProfilePods.applyToPod(pod, request.profile());
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(APPARMOR_ANNOTATION, "unconfined");
         PodTemplateSpec template = new PodTemplateSpecBuilder()

@@ -14,7 +14,9 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
+import io.jenkins.plugins.functions.runtime.build.LocalContextFiles;
 import io.jenkins.plugins.functions.testing.ClusterSimulator;
 import io.jenkins.plugins.functions.testing.PodBehavior;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -38,7 +41,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * The example freestyle job ({@code examples/freestyle/config.xml}) as Jenkins would build it:
+ * The example freestyle jobs ({@code examples/freestyle/config.xml}, {@code build-image.xml}) as
+ * Jenkins would build them:
  * its function steps are read from the job's XML (XStream, as Jenkins loads {@code config.xml})
  * and performed in order on one build, with this repository as the workspace, against the cluster
  * simulation; each step sees the build's parameters and the variables of the steps before it.
@@ -47,6 +51,9 @@ import org.w3c.dom.Node;
 class ExampleFreestyleJobTest {
 
     private static final Path JOB = Path.of("examples/freestyle/config.xml");
+    private static final Path BUILD_IMAGE_JOB = Path.of("examples/freestyle/build-image.xml");
+    private static final String BUILDER = "registry.test/buildkit:rootless";
+    private static final String PASSWORD = "registry-robot-password-31337";
     private static final String BUILDERS = "io.jenkins.plugins.functions.jenkins.builders.";
 
     private ClusterSimulator sim;
@@ -65,7 +72,10 @@ class ExampleFreestyleJobTest {
         RuntimeRegistry runtimes = RuntimeRegistry.fromServiceLoader(getClass().getClassLoader());
         build = new FakeBuild("examples/functions-freestyle", 1);
         previous = Clusters.setResolver(b -> new Clusters.Target(engine, "default", runtimes,
-                id -> id.equals(build.getExternalizableId()) ? build : null));
+                id -> id.equals(build.getExternalizableId()) ? build : null)
+                .withCredentials((id, forBuild) -> id.equals("registry-robot")
+                        ? CredentialValue.usernamePassword(id, "robot$functions", PASSWORD) : null)
+                .withBuilderImage(BUILDER));
     }
 
     @AfterEach
@@ -77,10 +87,10 @@ class ExampleFreestyleJobTest {
     }
 
     /** The job's build steps: ours as objects, any other as its element name. */
-    private static List<Object> steps() throws Exception {
+    private static List<Object> steps(Path job) throws Exception {
         var factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        Element builders = (Element) factory.newDocumentBuilder().parse(JOB.toFile())
+        Element builders = (Element) factory.newDocumentBuilder().parse(job.toFile())
                 .getElementsByTagName("builders").item(0);
         XStream xstream = new XStream();
         xstream.allowTypesByWildcard(new String[] {"io.jenkins.plugins.functions.**"});
@@ -102,10 +112,30 @@ class ExampleFreestyleJobTest {
     }
 
     /** The build's environment as Jenkins gives it to a step: parameters, then the actions' variables. */
-    private FakeEnvVars environment() {
-        FakeEnvVars env = new FakeEnvVars(Map.of("WHO", "Ada", "BUILD_NUMBER", "1"));
+    private FakeEnvVars environment(Map<String, String> parameters) {
+        Map<String, String> base = new LinkedHashMap<>(parameters);
+        base.put("BUILD_NUMBER", "1");
+        FakeEnvVars env = new FakeEnvVars(base);
         build.getActions(FunctionResultEnvironment.class).forEach(a -> a.buildEnvironment(build, env));
         return env;
+    }
+
+    /** Performs the job's steps in order; returns the environments its shell steps would see. */
+    private List<Map<String, String>> perform(List<Object> steps, Map<String, String> parameters) throws Exception {
+        Path root = Path.of(".");
+        LocalFolder workspace = new LocalFolder(root);
+        List<Map<String, String>> shellEnvironments = new ArrayList<>();
+        for (Object step : steps) {
+            if (step instanceof FunctionBuilder function) {
+                function.perform(build, workspace, new LocalContextFiles(root), environment(parameters), listener);
+            } else if (step instanceof StopFunctionBuilder stop) {
+                stop.perform(build, environment(parameters), listener);
+            } else {
+                assertThat(step).isNotInstanceOf(Builder.class);
+                shellEnvironments.add(Map.copyOf(environment(parameters)));
+            }
+        }
+        return shellEnvironments;
     }
 
     @Test
@@ -115,23 +145,12 @@ class ExampleFreestyleJobTest {
         sim.onImage("python:3.12-slim", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
         sim.onImage("curlimages/curl:8.8.0", PodBehavior.succeed()
                 .terminationMessage("{\"greeting\":\"Hello, Ada!\",\"version\":\"1\"}"));
-        LocalFolder workspace = new LocalFolder(Path.of("."));
 
-        List<Object> steps = steps();
+        List<Object> steps = steps(JOB);
         assertThat(steps).extracting(s -> s instanceof String name ? name : s.getClass().getSimpleName())
                 .containsExactly("RunFunctionBuilder", "hudson.tasks.Shell", "ServeFunctionBuilder",
                         "RunFunctionBuilder", "hudson.tasks.Shell", "StopFunctionBuilder");
-        List<Map<String, String>> shellEnvironments = new ArrayList<>();
-        for (Object step : steps) {
-            if (step instanceof FunctionBuilder function) {
-                function.perform(build, workspace, environment(), listener);
-            } else if (step instanceof StopFunctionBuilder stop) {
-                stop.perform(build, environment(), listener);
-            } else {
-                assertThat(step).isNotInstanceOf(Builder.class);
-                shellEnvironments.add(Map.copyOf(environment()));
-            }
-        }
+        List<Map<String, String>> shellEnvironments = perform(steps, Map.of("WHO", "Ada"));
 
         List<FunctionRunAction> runs = FunctionRunAction.of(build);
         assertThat(runs).extracting(FunctionRunAction::getFunction)
@@ -158,5 +177,39 @@ class ExampleFreestyleJobTest {
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("Stopped default/greeter-web (served by"
                 + " examples/functions-freestyle#1)");
         assertThat(client.apps().deployments().inNamespace("default").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void theBuildImageExampleJobBuildsAndRunsWhatItBuilt() throws Exception {
+        String pushed = "registry.test/functions/hello-app:1";
+        String digest = "sha256:" + "a1".repeat(32);
+        sim.onImage(BUILDER, PodBehavior.succeed().logs("[build] pushed " + pushed + "@" + digest)
+                .terminationMessage("{\"image\":\"" + pushed + "@" + digest + "\",\"digest\":\"" + digest + "\"}"));
+        sim.onImage(pushed + "@" + digest, PodBehavior.succeed().logs("Hello, Ada, from hello-app 1.0.1")
+                .terminationMessage("{\"greeting\":\"Hello, Ada\",\"version\":\"1.0.1\"}"));
+
+        List<Object> steps = steps(BUILD_IMAGE_JOB);
+        assertThat(steps).extracting(s -> s instanceof String name ? name : s.getClass().getSimpleName())
+                .containsExactly("BuildImageBuilder", "hudson.tasks.Shell", "RunFunctionBuilder", "hudson.tasks.Shell");
+        // the build namespace is the default one here: the simulation's only allowed namespace
+        List<Map<String, String>> shellEnvironments = perform(steps, Map.of("REGISTRY", "registry.test/functions",
+                "BUILD_NAMESPACE", "default", "WHO", "Ada"));
+
+        List<FunctionRunAction> runs = FunctionRunAction.of(build);
+        assertThat(runs).extracting(FunctionRunAction::getAction).containsExactly("build", "job");
+        FunctionRunAction image = runs.get(0);
+        assertThat(image.getState()).isEqualTo("COMPLETED");
+        assertThat(image.getFunction()).isEqualTo("hello-app");
+        assertThat(image.getObjects()).hasSize(3).anySatisfy(o -> assertThat(o).endsWith("-context"));
+        assertThat(shellEnvironments.get(0)).containsEntry("FUNCTION_IMAGE", pushed + "@" + digest)
+                .containsEntry("FUNCTION_DIGEST", digest);
+        FunctionRunAction run = runs.get(1);
+        assertThat(run.getState()).isEqualTo("COMPLETED");
+        assertThat(run.getSpec()).as("the run's image is the pushed one, pinned by digest")
+                .contains("\"image\":\"" + pushed + "@" + digest + "\"");
+        assertThat(shellEnvironments.get(1)).containsEntry("FUNCTION_OUTPUT_GREETING", "Hello, Ada")
+                .containsEntry("FUNCTION_OUTPUT_VERSION", "1.0.1").doesNotContainKey("FUNCTION_IMAGE");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("Building " + pushed
+                + " from workspace folder 'examples/build/hello-app'").doesNotContain(PASSWORD);
     }
 }

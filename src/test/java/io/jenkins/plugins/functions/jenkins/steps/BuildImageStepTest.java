@@ -15,7 +15,11 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.runtime.build.LocalContextFiles;
@@ -45,6 +49,10 @@ class BuildImageStepTest {
     private static final String DESTINATION = "harbor.example.com/team/web:1.0";
     private static final String DIGEST = "sha256:" + "9f".repeat(32);
     private static final String PASSWORD = "harbor-robot-password-4711";
+    /** The administrator's profile for builds. */
+    static final Profile BUILDERS = new Profile("builders", Map.of("pool", "builds"),
+            List.of(new Profile.Toleration("dedicated", "Equal", "builds", "NoSchedule", null)), null, null,
+            new Resources(new Resources.Amounts("1", "2Gi", null), Resources.Amounts.NONE), null, null, List.of());
 
     @TempDir
     Path workspace;
@@ -66,6 +74,7 @@ class BuildImageStepTest {
                 "a-token", CredentialValue.secretText("a-token", "token-" + PASSWORD));
         previousResolver = Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes)
                 .withCredentials((id, b) -> credentials.get(id))
+                .withProfiles(Map.of("builders", BUILDERS))
                 .withBuilderImage(BUILDER));
         previousFiles = BuildImageStep.setWorkspaceFiles(ws -> new LocalContextFiles(workspace));
         Files.createDirectories(workspace.resolve("app"));
@@ -335,6 +344,60 @@ class BuildImageStepTest {
                 .satisfies(o -> assertThat(o).startsWith("Job default/web-"));
         assertThat(context.log()).contains("from git https://github.com/org/web.git#v1.0:services/web");
         assertThat(sim.requests().count("POST", "/api/v1/namespaces/*/configmaps")).isZero();
+    }
+
+    @Test
+    void aProfileArgumentSchedulesAndSizesTheBuildPodOfAContainerBuild() throws Exception {
+        sim.onImage(BUILDER, PodBehavior.longRunning().pendingFor(Duration.ofMinutes(10)));
+        FakeBuild build = new FakeBuild("team/web", 12);
+        FakeStepContext context = new FakeStepContext(build, null);
+        BuildImageStep step = web();
+        step.setProfile("builders");
+        var execution = step.start(context);
+        execution.start();
+        FunctionEngineTestSupport.eventually(() -> !client.batch().v1().jobs().inNamespace("default").list()
+                .getItems().isEmpty(), "the build Job exists");
+
+        Job job = client.batch().v1().jobs().inNamespace("default").list().getItems().get(0);
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsEntry("pool", "builds");
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+        assertThat(pod.getContainers().get(0).getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(pod.getContainers().get(0).getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("Unconfined");
+        assertThat(FunctionRunAction.of(build).get(0).getSpec()).contains("\"profile\":\"builders\"");
+
+        FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED);
+        execution.stop(cause);
+        assertThatThrownBy(() -> context.await(WAIT)).isSameAs(cause);
+        assertNothingLeft();
+    }
+
+    @Test
+    void anUnknownProfileIsRefusedBeforeAnythingIsSent() throws Exception {
+        BuildImageStep step = web();
+        step.setProfile("gpu-huge");
+        assertThat(refused(step)).hasMessageContaining("field 'profile'").hasMessageContaining("gpu-huge")
+                .hasMessageContaining("one of the configured profiles: builders");
+        BuildImageStep python = new BuildImageStep();
+        python.setName("greeter");
+        python.setRuntime("python");
+        python.setImage("harbor.example.com/team/greeter:1");
+        python.setSource(Map.of("code", "def handler(p):\n    return p\n"));
+        python.setHandler("main:handler");
+        python.setProfile("nope");
+        assertThat(refused(python)).hasMessageContaining("field 'profile'").hasMessageContaining("nope");
+    }
+
+    @Test
+    void volumesAndEnvAreRefusedAndAnEnvValueIsNeverRepeated() throws Exception {
+        BuildImageStep env = web();
+        env.setEnv(Map.of("TOKEN", "tok-" + PASSWORD));
+        assertThat(refused(env)).hasMessageContaining("field 'env'").hasMessageContaining("TOKEN")
+                .hasMessageContaining("not an argument of buildImage");
+        BuildImageStep volumes = web();
+        volumes.setVolumes(List.of(Map.of("name", "cache", "mountPath", "/cache", "emptyDir", Map.of())));
+        assertThat(refused(volumes)).hasMessageContaining("field 'volumes'");
     }
 
     @Test

@@ -12,9 +12,11 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
+import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
@@ -25,6 +27,7 @@ import io.jenkins.plugins.functions.runtime.build.TarGz;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +137,86 @@ class ImageBuildPlansTest {
         assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
         // no credential, no Secret
         assertThat(plan.objects()).noneMatch(o -> o instanceof Secret);
+    }
+
+    /** An administrator's profile for builds: every pod-level setting, and default resources. */
+    static final Profile BUILDERS = new Profile("builders", Map.of("pool", "builds"),
+            List.of(new Profile.Toleration("dedicated", "Equal", "builds", "NoSchedule", null)), "batch-low", "gvisor",
+            new Resources(new Resources.Amounts("500m", "1Gi", null), new Resources.Amounts(null, "4Gi", null)),
+            null, "image-builder", List.of("mirror-pull"));
+
+    @Test
+    void theProfileSchedulesAndSizesTheBuildPodAndKeepsTheBuilderException() throws Exception {
+        Plan plan = CONTAINER.plan(request(containerFunction(DESTINATION), build(archive(), "harbor-robot"))
+                .credentials(Map.of("harbor-robot", ROBOT)).podSecurity(new PodSecurity.Policy(true))
+                .profile(BUILDERS).build());
+
+        Job job = (Job) plan.workload();
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsExactlyEntriesOf(Map.of("pool", "builds"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getOperator()).isEqualTo("Equal");
+            assertThat(t.getValue()).isEqualTo("builds");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getPriorityClassName()).isEqualTo("batch-low");
+        assertThat(pod.getRuntimeClassName()).isEqualTo("gvisor");
+        assertThat(pod.getServiceAccountName()).isEqualTo("image-builder");
+        assertThat(pod.getAutomountServiceAccountToken()).as("the builder never talks to the API").isFalse();
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("mirror-pull");
+        Container builder = pod.getContainers().get(0);
+        assertThat(builder.getResources().getRequests()).containsOnlyKeys("cpu", "memory");
+        assertThat(builder.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
+        assertThat(builder.getResources().getRequests().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(builder.getResources().getLimits()).containsOnlyKeys("memory");
+        assertThat(builder.getResources().getLimits().get("memory").toString()).isEqualTo("4Gi");
+        // the security exception is the same as without a profile, and the pod's own settings stay
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(1000L);
+        SecurityContext security = builder.getSecurityContext();
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("Unconfined");
+        assertThat(security.getAdditionalProperties()).containsEntry("appArmorProfile", Map.of("type", "Unconfined"));
+        assertThat(security.getAllowPrivilegeEscalation()).isTrue();
+        assertThat(security.getPrivileged()).isFalse();
+        assertThat(security.getRunAsUser()).isEqualTo(1000L);
+        assertThat(security.getCapabilities()).isNull();
+        assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("container.apparmor.security.beta.kubernetes.io/function", "unconfined");
+        // the registry Secret is still the builder's docker config, not an image pull secret of the pod
+        assertThat(pod.getImagePullSecrets()).noneMatch(r -> r.getName().endsWith("-registry"));
+        assertThat(plan.toString()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void withoutAProfileTheBuildPodIsUnscheduledAndUnsized() throws Exception {
+        Plan plan = CONTAINER.plan(request(containerFunction(DESTINATION), build(archive(), null)).build());
+        PodSpec pod = ((Job) plan.workload()).getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).isNullOrEmpty();
+        assertThat(pod.getTolerations()).isNullOrEmpty();
+        assertThat(pod.getPriorityClassName()).isNull();
+        assertThat(pod.getRuntimeClassName()).isNull();
+        assertThat(pod.getServiceAccountName()).isNull();
+        assertThat(pod.getImagePullSecrets()).isNullOrEmpty();
+        assertThat(pod.getContainers().get(0).getResources()).isNull();
+    }
+
+    @Test
+    void aPythonBuildGetsTheProfileToo() throws Exception {
+        FunctionSpec function = PYTHON.validate(new FunctionSpecReader().read(
+                "name: p\nruntime: python\nsource: {code: 'def h(p): return p'}\nhandler: main:h\n"
+                        + "resources: {requests: {cpu: '2'}}\n", "p.yaml"));
+        Plan plan = PYTHON.plan(request(function, new ImageBuild(ImageReference.parse("image", DESTINATION),
+                new BuildContext.FromFunction(), null, null, null, null)).profile(BUILDERS).build());
+        PodSpec pod = ((Job) plan.workload()).getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsEntry("pool", "builds");
+        assertThat(pod.getServiceAccountName()).isEqualTo("image-builder");
+        Container builder = pod.getContainers().get(0);
+        assertThat(builder.getResources().getRequests().get("cpu").toString())
+                .as("the function's own resources are its runs', not its build's: the profile's defaults")
+                .isEqualTo("500m");
+        assertThat(builder.getSecurityContext().getSeccompProfile().getType()).isEqualTo("Unconfined");
     }
 
     @Test
