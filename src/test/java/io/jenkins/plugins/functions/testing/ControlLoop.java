@@ -56,7 +56,7 @@ final class ControlLoop implements AutoCloseable {
             return null;
         }
         try {
-            return clock.schedule(() -> runSafely(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return clock.schedule(() -> runSafely(task, 0), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }
@@ -87,13 +87,16 @@ final class ControlLoop implements AutoCloseable {
             return null;
         }
         try {
-            return executor.schedule(() -> runSafely(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return executor.schedule(() -> runSafely(task, 0), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null; // closing
         }
     }
 
-    private void runSafely(Runnable task) {
+    /** How often a task that met a conflict or a dropped connection is run again, as a controller requeues. */
+    private static final int REQUEUES = 5;
+
+    private void runSafely(Runnable task, int attempt) {
         if (closed) {
             return;
         }
@@ -103,9 +106,33 @@ final class ControlLoop implements AutoCloseable {
             if (closed || isClientClosing(e)) {
                 return;
             }
+            if (attempt < REQUEUES && isTransient(e)) {
+                // A real controller requeues on a 409 (it wrote over a newer version) or when the
+                // API server's connection broke (tests drop every connection on purpose).
+                LOG.log(Level.FINE, "cluster simulation task requeued after " + e, e);
+                try {
+                    executor.schedule(() -> runSafely(task, attempt + 1), 20L * (attempt + 1), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (RejectedExecutionException closing) {
+                    return;
+                }
+            }
             errors.add(e);
             LOG.log(Level.WARNING, "cluster simulation task failed", e);
         }
+    }
+
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && (k.getCode() == 409 || k.getCode() == 500
+                    || k.getCause() instanceof java.io.IOException)) {
+                return true;
+            }
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isClientClosing(Throwable e) {
