@@ -15,6 +15,9 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -44,6 +47,19 @@ public final class LogFollower {
 
     /** The longest line kept whole; a longer one is cut (a runaway line must not eat the heap). */
     static final int MAX_LINE_BYTES = 64 * 1024;
+
+    /**
+     * Where a stream is cancelled: fabric8 6.10's okhttp body drains a stream on cancel (up to
+     * okhttp's discard timeout), so never the caller's thread, and never the common fork-join pool
+     * (one thread on a 2-core controller, shared with all of Jenkins). One thread for every engine,
+     * started on demand and gone after 30 idle seconds: no thread at rest.
+     */
+    private static final ThreadPoolExecutor CANCELS = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "function-runtimes-log-cancel");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final KubernetesClient client;
 
@@ -149,7 +165,7 @@ public final class LogFollower {
                     // cancel, which can wait on a quiet stream, and an abort closes the follow
                     // while holding its run's lock (the informers' events for every run of the
                     // namespace would wait behind it).
-                    CompletableFuture.runAsync(() -> {
+                    CANCELS.execute(() -> {
                         try {
                             b.cancel();
                         } catch (RuntimeException e) {
