@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The start of a {@code serve} run whose workload is a custom resource (a KubeAI {@code Model}):
@@ -23,20 +21,15 @@ import java.util.concurrent.TimeUnit;
  * ({@link WorkloadOutputs}) plus the judge's figures. Failed or not ready in time: a resource this
  * run created is deleted; one it updated (a new version of a model already served) is left as it is.
  */
-final class CustomResourceRun extends AbstractRun {
+final class CustomResourceRun extends ReadinessRun<GenericKubernetesResource> {
 
     private final CustomWorkload kind;
-    private final Duration readyTimeout;
-    private boolean existedBefore;
-    private ScheduledFuture<?> readyTimer;
-    private GenericKubernetesResource last;
     private String lastWaiting;
 
     CustomResourceRun(FunctionEngine engine, RunRef ref, RunListener listener, CustomWorkload kind,
                       Duration readyTimeout, RunState initial) {
-        super(engine, ref, LogCursor.START, listener, initial);
+        super(engine, ref, listener, readyTimeout, initial);
         this.kind = kind;
-        this.readyTimeout = readyTimeout;
     }
 
     CustomWorkload kind() {
@@ -45,59 +38,23 @@ final class CustomResourceRun extends AbstractRun {
 
     @Override
     public synchronized void created(boolean updated) {
-        created = true;
-        existedBefore = updated;
-        listener.onEvent((updated ? "Updated " : "Created ") + ref);
-        if (completeDeferred(!existedBefore)) {
-            return;
-        }
-        moveTo(RunState.READY, null);
-        if (stopRequested) {
-            stopNow();
-            return;
-        }
-        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (last != null) {
+        if (startWaiting(updated, (updated ? "Updated " : "Created ") + ref) && last != null) {
             judge(last); // the informer may have told of it before the create returned
         }
     }
 
     @Override
     public synchronized void resumed() {
-        created = true;
-        existedBefore = true;
-        listener.onEvent("Waiting again for " + ref + " to be ready");
-        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void watchFailed(String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        complete(RunOutcome.error("WatchFailed", message), !existedBefore);
-    }
-
-    @Override
-    public synchronized void lostIfUnseen() {
-        if (last == null && !finishing) {
-            finishing = true;
-            complete(RunOutcome.error("Lost", ref + " no longer exists"), false);
-        }
+        waitAgain("Waiting again for " + ref + " to be ready");
     }
 
     @Override
     public synchronized void onCustomResource(GenericKubernetesResource resource, boolean deleted) {
-        if (finishing) {
-            return;
-        }
-        last = resource;
-        if (deleted) {
-            finishing = true;
-            complete(RunOutcome.error("Deleted", ref + " was deleted before it was ready"), false);
-            return;
-        }
+        workloadEvent(resource, deleted, " was deleted before it was ready");
+    }
+
+    @Override
+    void changed(GenericKubernetesResource resource) {
         if (created) {
             judge(resource);
         }
@@ -125,7 +82,7 @@ final class CustomResourceRun extends AbstractRun {
 
     private void ready(GenericKubernetesResource resource, CustomWorkload.Readiness readiness) {
         finishing = true;
-        cancelTimer();
+        cancelTimers();
         Map<String, Object> outputs = new LinkedHashMap<>(WorkloadOutputs.read(resource));
         outputs.put("resource", ref.kind() + " " + ref.namespace() + "/" + ref.name());
         outputs.put("namespace", ref.namespace());
@@ -142,41 +99,23 @@ final class CustomResourceRun extends AbstractRun {
     }
 
     @Override
-    boolean keepOnStop() {
-        return existedBefore;
-    }
-
-    @Override
     void cannotStart(String reason, String text) {
         fail(reason, text);
     }
 
-    private void fail(String reason, String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        cancelTimer();
-        String suffix = existedBefore ? "; " + ref + " is left as it was" : "";
-        complete(RunOutcome.error(reason, message + suffix), !existedBefore);
+    @Override
+    String leftAsItWas() {
+        return "; " + ref + " is left as it was";
     }
 
-    private synchronized void notReadyInTime() {
-        if (!finishing) {
-            fail("NotReady", ref + " not ready after " + readyTimeout.toSeconds() + "s"
-                    + (lastWaiting == null ? "" : " (" + lastWaiting + ")"));
-        }
+    @Override
+    String notReadyMessage() {
+        return ref + " not ready after " + readyTimeout.toSeconds() + "s"
+                + (lastWaiting == null ? "" : " (" + lastWaiting + ")");
     }
 
     @Override
     void quiet() {
-        cancelTimer();
-    }
-
-    private void cancelTimer() {
-        failFast.cancel();
-        if (readyTimer != null) {
-            readyTimer.cancel(false);
-        }
+        cancelTimers();
     }
 }

@@ -19,9 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The start of one {@code serve} or {@code deploy} run: follows its Deployment's rollout through
@@ -34,26 +31,21 @@ import java.util.concurrent.TimeUnit;
  * Deployment this run created is deleted; one it updated (a new version of a running service) is
  * left as Kubernetes leaves it, still serving from its previous ReplicaSet.
  */
-final class ServiceRun extends AbstractRun {
+final class ServiceRun extends ReadinessRun<Deployment> {
 
     /** Restarts after which a crash-looping container is judged broken, not slow. */
     static final int CRASH_LOOP_RESTARTS = 3;
 
-    private final Duration readyTimeout;
     private final String url;
 
     private LogFollower.Follow follow;
     private String followedPod;
-    private boolean existedBefore;
-    private ScheduledFuture<?> readyTimer;
-    private Deployment last;
     /** Whether the plan gave the Deployment ConfigMaps (a python function's code): see {@link #ownsConfigMaps()}. */
     private boolean ownsConfigMaps;
 
     ServiceRun(FunctionEngine engine, RunRef ref, RunListener listener, Duration readyTimeout, String url,
                RunState initial) {
-        super(engine, ref, LogCursor.START, listener, initial);
-        this.readyTimeout = readyTimeout;
+        super(engine, ref, listener, readyTimeout, initial);
         this.url = url;
     }
 
@@ -85,18 +77,7 @@ final class ServiceRun extends AbstractRun {
     /** The Deployment was created, or updated in place (a new version of a running service). */
     @Override
     public synchronized void created(boolean updated) {
-        created = true;
-        existedBefore = updated;
-        listener.onEvent((updated ? "Updated " : "Created ") + ref + (updated ? ": rolling forward" : ""));
-        if (completeDeferred(!existedBefore)) {
-            return; // it failed already: a Deployment that was serving is left as it is
-        }
-        moveTo(RunState.READY, null);
-        if (stopRequested) {
-            stopNow();
-            return;
-        }
-        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        startWaiting(updated, (updated ? "Updated " : "Created ") + ref + (updated ? ": rolling forward" : ""));
     }
 
     /**
@@ -105,43 +86,18 @@ final class ServiceRun extends AbstractRun {
      */
     @Override
     public synchronized void resumed() {
-        created = true;
-        existedBefore = true;
-        listener.onEvent("Waiting again for the rollout of " + ref);
-        readyTimer = engine.timer().schedule(this::notReadyInTime, readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-
-    @Override
-    public synchronized void watchFailed(String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        complete(RunOutcome.error("WatchFailed", message), !existedBefore);
-    }
-
-    @Override
-    public synchronized void lostIfUnseen() {
-        if (last == null && !finishing) {
-            finishing = true;
-            complete(RunOutcome.error("Lost", ref + " no longer exists"), false);
-        }
+        waitAgain("Waiting again for the rollout of " + ref);
     }
 
     // ---- events ----
 
     @Override
     public synchronized void onDeployment(Deployment deployment, boolean deleted) {
-        if (finishing) {
-            return;
-        }
-        last = deployment;
-        if (deleted) {
-            finishing = true;
-            complete(RunOutcome.error("Deleted", ref + " was deleted before it became available"), false);
-            return;
-        }
+        workloadEvent(deployment, deleted, " was deleted before it became available");
+    }
+
+    @Override
+    void changed(Deployment deployment) {
         Optional<DeploymentCondition> stalled = condition(deployment, "Progressing")
                 .filter(c -> "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason()));
         if (stalled.isPresent()) {
@@ -230,49 +186,25 @@ final class ServiceRun extends AbstractRun {
         outcome.complete(result);
     }
 
-    /**
-     * Aborting the roll-forward of a service that was already serving must not take it down:
-     * deleting the Deployment would stop the previous version too.
-     */
-    @Override
-    boolean keepOnStop() {
-        return existedBefore;
-    }
-
     @Override
     void cannotStart(String reason, String text) {
         fail(reason, "the pods could not start: " + text);
     }
 
-    private void fail(String reason, String message) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
-        cancelTimers();
-        closeFollow();
-        String suffix = existedBefore ? "; the Deployment is left as it was: its previous pods keep serving" : "";
-        complete(RunOutcome.error(reason, message + suffix), !existedBefore);
+    @Override
+    String leftAsItWas() {
+        return "; the Deployment is left as it was: its previous pods keep serving";
     }
 
-    private synchronized void notReadyInTime() {
-        if (!finishing) {
-            fail("NotReady", "not available after " + readyTimeout.toSeconds() + "s");
-        }
+    @Override
+    String notReadyMessage() {
+        return "not available after " + readyTimeout.toSeconds() + "s";
     }
-
 
     @Override
     void quiet() {
         cancelTimers();
         closeFollow();
-    }
-
-    private void cancelTimers() {
-        failFast.cancel();
-        if (readyTimer != null) {
-            readyTimer.cancel(false);
-        }
     }
 
     private void closeFollow() {

@@ -27,7 +27,6 @@ import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
 import io.jenkins.plugins.functions.runtime.build.ImageReference;
-import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collections;
@@ -35,7 +34,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The {@code container} runtime: a function is one image, run as it is.
@@ -104,15 +102,12 @@ public final class ContainerRuntime implements FunctionRuntime {
             case BUILD:
                 return buildPlan(function, request);
             default:
-                throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
-                        + ACTIONS.stream().map(ActionKind::id).sorted().collect(Collectors.joining(", ")));
+                throw RuntimeChecks.unsupported(request, KIND, ACTIONS);
         }
     }
 
     private static ContainerFunction read(FunctionSpec function) throws SpecException {
-        if (!KIND.equals(function.runtime())) {
-            throw new SpecException(CommonFields.RUNTIME, function.runtime(), "must be '" + KIND + "' for this runtime");
-        }
+        RuntimeChecks.requireRuntime(function, KIND);
         return ContainerFunctionParser.parse(function, WHAT);
     }
 

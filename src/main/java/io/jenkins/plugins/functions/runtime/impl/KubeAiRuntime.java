@@ -10,7 +10,6 @@ import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.WorkloadOutputs;
-import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,16 +46,14 @@ public final class KubeAiRuntime implements FunctionRuntime {
     }
 
     private static KubeAiModel read(FunctionSpec function) throws SpecException {
-        if (!KIND.equals(function.runtime())) {
-            throw new SpecException(CommonFields.RUNTIME, function.runtime(), "must be '" + KIND + "' for this runtime");
-        }
+        RuntimeChecks.requireRuntime(function, KIND);
         return KubeAiFunctionParser.parse(function);
     }
 
     @Override
     public Plan plan(RunRequest request) throws SpecException {
         if (request.action() != ActionKind.SERVE) {
-            throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports serve");
+            throw RuntimeChecks.unsupported(request, KIND, actions());
         }
         KubeAiModel m = read(request.function());
         String endpointNamespace = m.kubeaiNamespace() != null ? m.kubeaiNamespace() : request.namespace();

@@ -17,7 +17,6 @@ import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.ProfilePods;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
-import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,16 +66,14 @@ public final class ModelServeRuntime implements FunctionRuntime {
     }
 
     private static ModelServeFunction read(FunctionSpec function) throws SpecException {
-        if (!KIND.equals(function.runtime())) {
-            throw new SpecException(CommonFields.RUNTIME, function.runtime(), "must be '" + KIND + "' for this runtime");
-        }
+        RuntimeChecks.requireRuntime(function, KIND);
         return ModelServeFunctionParser.parse(function);
     }
 
     @Override
     public Plan plan(RunRequest request) throws SpecException {
         if (request.action() != ActionKind.SERVE) {
-            throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports serve");
+            throw RuntimeChecks.unsupported(request, KIND, actions());
         }
         ModelServeFunction f = read(request.function());
         ModelUri uri = f.model();

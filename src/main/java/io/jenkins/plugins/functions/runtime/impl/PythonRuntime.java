@@ -26,7 +26,6 @@ import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
-import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -41,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The {@code python} runtime: a function is Python source code and a handler in it, run by a
@@ -139,15 +137,12 @@ public final class PythonRuntime implements FunctionRuntime {
             case BUILD:
                 return PythonImageBuild.plan(function, request);
             default:
-                throw new SpecException("action", request.action().id(), "runtime '" + KIND + "' supports "
-                        + ACTIONS.stream().map(ActionKind::id).sorted().collect(Collectors.joining(", ")));
+                throw RuntimeChecks.unsupported(request, KIND, ACTIONS);
         }
     }
 
     private static PythonFunction read(FunctionSpec function) throws SpecException {
-        if (!KIND.equals(function.runtime())) {
-            throw new SpecException(CommonFields.RUNTIME, function.runtime(), "must be '" + KIND + "' for this runtime");
-        }
+        RuntimeChecks.requireRuntime(function, KIND);
         return PythonFunctionParser.parse(function, WHAT);
     }
 

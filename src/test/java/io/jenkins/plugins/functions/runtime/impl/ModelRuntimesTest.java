@@ -284,4 +284,28 @@ class ModelRuntimesTest {
         assertThat(WorkloadOutputs.read(model)).containsEntry("url", "http://kubeai.kubeai.svc/openai/v1")
                 .containsEntry("model", "qwen");
     }
+
+    @Test
+    void theModelRuntimesServeOnlyAndReadOnlyTheirOwnFunctions() throws SpecException {
+        Map<FunctionRuntime, Map<String, Object>> runtimes = new LinkedHashMap<>();
+        runtimes.put(new VllmRuntime(), Map.of("model", "org/m"));
+        runtimes.put(new ModelServeRuntime(), Map.of("model", "s3://ml-models/churn/7", "framework", "mlflow"));
+        runtimes.put(new KubeAiRuntime(), Map.of("url", "Qwen/Qwen2.5-0.5B-Instruct", "engine", "VLLM",
+                "features", List.of("TextGeneration")));
+        for (Map.Entry<FunctionRuntime, Map<String, Object>> e : runtimes.entrySet()) {
+            FunctionRuntime runtime = e.getKey();
+            FunctionSpec spec = runtime.validate(FunctionSpec.of("m", runtime.kind(), e.getValue()));
+            SpecException job = catchThrowableOfType(() -> runtime.plan(RunRequest.builder(spec, ActionKind.JOB)
+                    .runId("r1a2b3c4d5").build()), SpecException.class);
+            assertThat(job.getField()).isEqualTo("action");
+            assertThat(job.getValue()).isEqualTo("job");
+            assertThat(job.getAllowed()).isEqualTo("runtime '" + runtime.kind() + "' supports serve");
+
+            SpecException other = catchThrowableOfType(() -> runtime.validate(FunctionSpec.of("m", "container",
+                    e.getValue())), SpecException.class);
+            assertThat(other.getField()).isEqualTo("runtime");
+            assertThat(other.getValue()).isEqualTo("container");
+            assertThat(other.getAllowed()).isEqualTo("must be '" + runtime.kind() + "' for this runtime");
+        }
+    }
 }
