@@ -7,21 +7,24 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
-import io.jenkins.plugins.functions.jenkins.history.RunHistory;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
+import io.jenkins.plugins.functions.jenkins.history.RunHistory;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.kubernetes.RunRef;
+import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Plan;
+import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.RunArguments;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
@@ -31,15 +34,12 @@ import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
-import java.util.List;
-import io.jenkins.plugins.functions.runtime.Profiles;
-import io.jenkins.plugins.functions.runtime.CredentialValue;
-import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -227,8 +227,7 @@ public final class BuildRun {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunHistory.addCommitLabel(action, origin);
-            Map<String, CredentialValue> credentials = new LinkedHashMap<>(RunCredentials.resolve(function, target, build));
-            credentials.putAll(RunResolution.credentials(function, target, build));
+            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
             RunRequest.Builder requestBuilder = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)

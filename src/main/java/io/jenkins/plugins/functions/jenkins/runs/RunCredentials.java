@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves the Jenkins credentials a function's {@code env} names, in the context of the build
+ * Resolves the Jenkins credentials a function names ({@code env} values, a model's token), in the context of the build
  * (folder credentials and the job's permissions count), for one run. The values stay in memory:
  * they go into the {@code RunRequest} and from there into the run's Secret; only the ids are kept
  * by the step execution, to mask the values again after a restart.
@@ -38,12 +38,12 @@ public final class RunCredentials {
     public static Map<String, CredentialValue> resolve(FunctionSpec function, Clusters.Target target, Run<?, ?> build)
             throws SpecException, IOException {
         Map<String, CredentialValue> values = new LinkedHashMap<>();
-        for (Map.Entry<String, CredentialRef> e : PodFields.credentialRefs(function).entrySet()) {
-            String id = e.getValue().credentialsId();
+        for (Map.Entry<String, String> e : references(function).entrySet()) {
+            String field = e.getKey();
+            String id = e.getValue();
             if (values.containsKey(id)) {
                 continue;
             }
-            String field = Fields.path("env", e.getKey());
             CredentialValue value;
             try {
                 value = target.credentials().find(id, build);
@@ -56,6 +56,26 @@ public final class RunCredentials {
             values.put(id, value);
         }
         return values;
+    }
+
+    /**
+     * Top-level fields that name one credential by id: the {@code vllm} runtime's Hugging Face
+     * token. The runtime checks the credential's type when it plans the run.
+     */
+    private static final List<String> CREDENTIAL_ID_FIELDS = List.of("hfTokenCredentialsId");
+
+    /** Every credential the function names: the field that names it, and its id. */
+    private static Map<String, String> references(FunctionSpec function) {
+        Map<String, String> refs = new LinkedHashMap<>();
+        for (Map.Entry<String, CredentialRef> e : PodFields.credentialRefs(function).entrySet()) {
+            refs.put(Fields.path("env", e.getKey()), e.getValue().credentialsId());
+        }
+        for (String field : CREDENTIAL_ID_FIELDS) {
+            if (function.field(field) instanceof String id) {
+                refs.put(field, id);
+            }
+        }
+        return refs;
     }
 
     /**

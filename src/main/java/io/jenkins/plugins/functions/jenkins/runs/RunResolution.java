@@ -1,44 +1,19 @@
 package io.jenkins.plugins.functions.jenkins.runs;
 
-import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Clusters;
-import io.jenkins.plugins.functions.model.FunctionSpec;
-import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.spec.SpecException;
-import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * What the Jenkins layer resolves for a model run beyond the shared fields ({@link RunCredentials}
- * resolves credentials in {@code env}, {@code Profiles} the profile): the {@code vllm} runtime's
- * {@code hfTokenCredentialsId}, looked up in the build's context, and GPU refusals that name the
- * configured profiles.
+ * GPU refusals of a runtime's plan (a model's {@code gpus}) told with the configured profiles, so
+ * the user sees which to choose; {@code Profiles.choose} does the same for {@code resources}.
  */
 public final class RunResolution {
 
-    static final String PROFILE = "profile";
-    static final String HF_TOKEN_CREDENTIALS_ID = "hfTokenCredentialsId";
-
     private RunResolution() {
-    }
-
-    /** The credentials the function names, by id, resolved for this build only; an unknown id is refused. */
-    public static Map<String, CredentialValue> credentials(FunctionSpec function, Clusters.Target target, Run<?, ?> build)
-            throws SpecException, IOException {
-        Map<String, CredentialValue> credentials = new LinkedHashMap<>();
-        if (function.field(HF_TOKEN_CREDENTIALS_ID) instanceof String id) {
-            CredentialValue value = target.credentials().find(id, build);
-            if (value == null) {
-                throw new SpecException(HF_TOKEN_CREDENTIALS_ID, id, "must be the id of a secret text credential"
-                        + " this job can use (global, or in one of its folders)");
-            }
-            credentials.put(id, value);
-        }
-        return credentials;
     }
 
     /**

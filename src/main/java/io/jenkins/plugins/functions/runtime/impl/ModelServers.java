@@ -11,9 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -29,6 +27,7 @@ import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.Profile;
+import io.jenkins.plugins.functions.runtime.ProfilePods;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.WorkloadOutputs;
@@ -169,45 +168,25 @@ final class ModelServers {
      */
     static ResourceRequirements resources(Resources own, int gpus, Profile profile, String profileName,
                                           String gpuField) throws SpecException {
-        Map<String, Quantity> requests = new LinkedHashMap<>();
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        Resources defaults = profile.defaultResources();
-        put(requests, "cpu", first(own.requests().cpu(), defaults.requests().cpu()));
-        put(requests, "memory", first(own.requests().memory(), defaults.requests().memory()));
-        put(limits, "cpu", first(own.limits().cpu(), defaults.limits().cpu()));
-        put(limits, "memory", first(own.limits().memory(), defaults.limits().memory()));
-        if (gpus > 0) {
-            if (profile.gpuResourceName() == null) {
-                String why;
-                if (profileName == null) {
-                    why = "the function names no profile; set profile: <name> to a GPU profile";
-                } else if (profile.isNone()) {
-                    // the command line: profiles are Jenkins' global configuration
-                    why = "profile '" + profileName + "' is not configured here (profiles come from the Jenkins"
-                            + " global configuration)";
-                } else {
-                    why = "profile '" + profile.name() + "' offers none";
-                }
-                throw new SpecException(gpuField, gpus, "needs a profile that offers GPUs (one with a GPU"
-                        + " resource name such as nvidia.com/gpu): " + why);
+        if (gpus > 0 && profile.gpuResourceName() == null) {
+            // said about the model's own field, before the shared rules would say it about resources
+            String why;
+            if (profileName == null) {
+                why = "the function names no profile; set profile: <name> to a GPU profile";
+            } else if (profile.isNone()) {
+                // the command line: profiles are Jenkins' global configuration
+                why = "profile '" + profileName + "' is not configured here (profiles come from the Jenkins"
+                        + " global configuration)";
+            } else {
+                why = "profile '" + profile.name() + "' offers none";
             }
-            limits.put(profile.gpuResourceName(), new Quantity(Integer.toString(gpus)));
+            throw new SpecException(gpuField, gpus, "needs a profile that offers GPUs (one with a GPU"
+                    + " resource name such as nvidia.com/gpu): " + why);
         }
-        if (requests.isEmpty() && limits.isEmpty()) {
-            return null;
-        }
-        return new ResourceRequirementsBuilder().withRequests(requests.isEmpty() ? null : requests)
-                .withLimits(limits.isEmpty() ? null : limits).build();
-    }
-
-    private static String first(String a, String b) {
-        return a != null ? a : b;
-    }
-
-    private static void put(Map<String, Quantity> map, String key, String amount) {
-        if (amount != null) {
-            map.put(key, new Quantity(amount));
-        }
+        Resources withGpus = gpus <= 0 ? own : new Resources(own.requests(),
+                new Resources.Amounts(own.limits().cpu(), own.limits().memory(), Integer.toString(gpus)));
+        // the same rules as every runtime: the profile's defaults fill what the model leaves unset
+        return ProfilePods.requirements(withGpus, profile);
     }
 
 }
