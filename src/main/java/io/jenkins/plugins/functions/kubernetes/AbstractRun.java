@@ -4,6 +4,9 @@ import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every run the engine follows shares: its identity and listener, its state moving only
@@ -28,6 +31,8 @@ abstract class AbstractRun implements ActiveRun {
     boolean finishing;
     /** An ending that must delete the workload, seen before its creation was confirmed. */
     private RunOutcome deferred;
+    /** The engine closed (its controller stops): an ending under way reports nothing any more. */
+    private volatile boolean detached;
 
     AbstractRun(FunctionEngine engine, RunRef ref, LogCursor cursor, RunListener listener, RunState initial) {
         this.engine = engine;
@@ -116,7 +121,23 @@ abstract class AbstractRun implements ActiveRun {
     @Override
     public synchronized void detach() {
         finishing = true;
+        detached = true;
         quiet();
+    }
+
+    /**
+     * The outcome of a resumed run whose workload is not in the cluster: {@code Lost} when it is
+     * known to have been created ({@code deleted} says what happened to it), else
+     * {@code NotCreated}: the controller stopped while the create was under way, and it did not
+     * take effect, so the run did not happen.
+     */
+    final RunOutcome notFound(boolean createConfirmed, String deleted) {
+        if (createConfirmed) {
+            return RunOutcome.error("Lost", ref + " no longer exists: it" + deleted);
+        }
+        return RunOutcome.error("NotCreated", ref + " (run " + ref.runId() + ") is not in the cluster: Jenkins"
+                + " stopped while it was being created and the create did not take effect (or it" + deleted
+                + "); the function did not run");
     }
 
     /** A fail-fast rule gave up on the pods: the run ends with that reason. */
@@ -133,19 +154,56 @@ abstract class AbstractRun implements ActiveRun {
         }
     }
 
+    /** The longest the end waits for the listener to persist the outcome before it deletes anyway. */
+    static final long OUTCOME_TOLD_TIMEOUT_MS = 60_000;
+
+    /**
+     * {@link RunListener#onOutcome}, never failing and never waiting forever (the limit is kept on
+     * the engine's timer, not a thread of its own).
+     */
+    private CompletableFuture<Void> outcomeTold(RunOutcome result) {
+        CompletableFuture<Void> told;
+        try {
+            told = listener.onOutcome(result).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (told.isDone()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        told.whenComplete((v, e) -> done.complete(null));
+        try {
+            ScheduledFuture<?> limit = engine.timer().schedule(() -> done.complete(null), OUTCOME_TOLD_TIMEOUT_MS,
+                    TimeUnit.MILLISECONDS);
+            done.whenComplete((v, e) -> limit.cancel(false));
+        } catch (RejectedExecutionException closing) {
+            done.complete(null); // the engine closes: nothing more is deleted by this controller
+        }
+        return done;
+    }
+
     /** Deletes the workload if asked, then reports the outcome: once. */
     final void complete(RunOutcome result, boolean delete) {
         quiet();
+        if (detached) {
+            return; // the controller stops: the run is left as it is, for the next one to take up
+        }
         if (delete && !created) {
             // The informers can tell of a run's end before the engine hears back from its
             // create (a container that ends at once): the deletion must wait for the workload.
             deferred = result;
             return;
         }
-        CompletableFuture<Void> cleanup = delete && created ? engine.deleteWorkload(ref, listener)
-                : CompletableFuture.completedFuture(null);
+        // The outcome is told (and persisted by the caller) before the workload goes: a controller
+        // that dies during the deletion still knows how the run ended.
+        CompletableFuture<Void> cleanup = outcomeTold(result).thenCompose(v -> delete && created && !detached
+                ? engine.deleteWorkload(ref, listener) : CompletableFuture.completedFuture(null));
         cleanup.whenComplete((v, e) -> {
             engine.forget(this);
+            if (detached) {
+                return; // the controller stopped meanwhile: the next one takes the run up
+            }
             synchronized (AbstractRun.this) {
                 state = result.state();
                 listener.onState(result.state(), result.finishedAt() != null ? result.finishedAt() : Instant.now(),

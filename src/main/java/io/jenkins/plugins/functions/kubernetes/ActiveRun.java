@@ -15,8 +15,13 @@ interface ActiveRun extends RunWatcher.Observer, RunHandle {
     /** The run is re-attached after a controller restart: its workload exists. */
     void resumed();
 
-    /** A resumed run whose workload was not found. */
-    void lostIfUnseen();
+    /**
+     * A resumed run whose workload (with this run's id) was not found.
+     *
+     * @param createConfirmed whether the caller knows the workload was created (else the
+     *                        controller may have stopped while its create was under way)
+     */
+    void lostIfUnseen(boolean createConfirmed);
 
     /** Who hears about this run. */
     RunListener listenerFor();

@@ -42,6 +42,9 @@ import java.util.logging.Logger;
  */
 public final class FunctionEngine implements AutoCloseable {
 
+    /** Set by {@link #close()}: no run starts or re-attaches any more. */
+    private volatile boolean closed;
+
     private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
 
     private final KubernetesClient client;
@@ -124,6 +127,7 @@ public final class FunctionEngine implements AutoCloseable {
      * resources their kind's default).
      */
     public RunHandle start(Plan plan, RunListener runListener, Duration readyTimeout) {
+        ensureOpen();
         // every runtime's runs: the credentials' values never reach the listener (the build log)
         RunListener listener = SecretMasker.wrap(runListener,
                 SecretMasker.valuesOf(plan.request().credentials().values()));
@@ -272,15 +276,27 @@ public final class FunctionEngine implements AutoCloseable {
      * A run whose workload no longer exists ends as an error ({@code Lost}).
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
-        return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT);
+        return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT, true);
+    }
+
+    /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean)}, the workload known to be created. */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout) {
+        return attach(ref, cursor, listener, readyTimeout, true);
     }
 
     /**
      * As {@link #attach(RunRef, LogCursor, RunListener)}, for a service with how long to wait for
      * its rollout (the step's own timeout, kept across the restart). The URL is read again from
-     * the service's Service.
+     * the service's Service. Returns at once: the look-ups happen on the engine's threads.
+     *
+     * @param createConfirmed whether the caller knows the workload was created; if not (the
+     *                        controller stopped while its create was under way) and it is not
+     *                        there, the run ends {@code NotCreated} and, for a Job, a create that
+     *                        could still land is undone by deleting its name
      */
-    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout) {
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout,
+                            boolean createConfirmed) {
+        ensureOpen();
         ActiveRun existing = runs.get(ref.runId());
         if (existing != null) {
             return existing;
@@ -291,17 +307,47 @@ public final class FunctionEngine implements AutoCloseable {
                         : readyTimeout, RunState.READY)
                 : isService(ref)
                 ? new ServiceRun(this, ref, listener, readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout,
-                        serviceUrl(ref), RunState.READY)
+                        null, RunState.READY)
                 : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
         run.resumed();
-        watch(ref, run).thenRunAsync(() -> {
-            // The informers' first lists have been replayed: if the workload was not in them, ask once.
-            if (workload(ref).get() == null) {
-                run.lostIfUnseen();
+        requests.execute(() -> {
+            if (run instanceof ServiceRun service) {
+                service.serviceUrl(serviceUrl(ref));
             }
-        }, requests);
+            watch(ref, run).thenRunAsync(() -> {
+                // The informers' first lists have been replayed: if this run's workload was not in
+                // them, ask once (a service's Deployment of that name may be another run's version).
+                if (!isThisRuns(workload(ref).get(), ref)) {
+                    if (!createConfirmed && "Job".equals(ref.kind())) {
+                        forgetLateCreate(ref);
+                    }
+                    run.lostIfUnseen(createConfirmed);
+                }
+            }, requests);
+        });
         return run;
+    }
+
+    private static boolean isThisRuns(HasMetadata workload, RunRef ref) {
+        if (workload == null) {
+            return false;
+        }
+        Map<String, String> labels = workload.getMetadata().getLabels();
+        return labels != null && ref.runId().equals(labels.get(RunLabels.RUN_ID));
+    }
+
+    /**
+     * A Job whose create was under way when the controller stopped and that is not there now:
+     * its name is this run's own, so deleting it undoes a create that still lands, instead of
+     * leaving a Job nobody follows until the orphan sweeper's next pass.
+     */
+    private void forgetLateCreate(RunRef ref) {
+        try {
+            workload(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not delete " + ref + " after it was not found", e);
+        }
     }
 
     /** The URL of a service's Service (same name as its Deployment), or null when it has none. */
@@ -632,6 +678,7 @@ public final class FunctionEngine implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         runs.values().forEach(ActiveRun::detach);
         runs.clear();
         synchronized (this) {
@@ -642,6 +689,14 @@ public final class FunctionEngine implements AutoCloseable {
         watcher.close();
         requests.shutdownNow();
         timer.shutdownNow();
+    }
+
+    /** A closed engine takes no new run: its threads and watches are gone. */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the connection to the cluster was closed (Jenkins is stopping, or its"
+                    + " cluster configuration changed)");
+        }
     }
 
     private static ThreadFactory daemon(String name) {

@@ -44,8 +44,13 @@ final class JobRun extends AbstractRun {
     /** The Job was accepted by the API server (or existed already: a resumed or repeated create). */
     @Override
     public synchronized void created(boolean adopted) {
+        accepted((adopted ? "Found existing " : "Created ") + ref);
+    }
+
+    /** The Job exists (created, adopted, or resumed): the wait for its pod starts. */
+    private void accepted(String event) {
         created = true;
-        listener.onEvent((adopted ? "Found existing " : "Created ") + ref);
+        listener.onEvent(event);
         if (completeDeferred(true)) {
             return; // it ended already: now it can be deleted
         }
@@ -56,10 +61,10 @@ final class JobRun extends AbstractRun {
         }
     }
 
-    /** The Job could not be created: nothing of the run exists. */
+    /** Re-attached after a restart: the informers replay the Job's and its pod's state. */
     @Override
-    public void resumed() {
-        created(true);
+    public synchronized void resumed() {
+        accepted("Following " + ref + " again");
     }
 
 
@@ -78,13 +83,13 @@ final class JobRun extends AbstractRun {
         complete(RunOutcome.error("WatchFailed", message), true);
     }
 
-    /** A resumed run whose Job is gone (deleted while the controller was down). */
+    /** A resumed run whose Job is not there: deleted while the controller was down, or never created. */
     @Override
-    public synchronized void lostIfUnseen() {
+    public synchronized void lostIfUnseen(boolean createConfirmed) {
         if (!sawJob && !finishing) {
             finishing = true;
-            complete(RunOutcome.error("Lost", ref + " no longer exists: it was deleted while Jenkins was not"
-                    + " watching, so its result is unknown"), false);
+            complete(notFound(createConfirmed, " was deleted while Jenkins was not watching, so its result is unknown"),
+                    false);
         }
     }
 

@@ -72,10 +72,10 @@ abstract class ReadinessRun<W> extends AbstractRun {
     }
 
     @Override
-    public synchronized void lostIfUnseen() {
+    public synchronized void lostIfUnseen(boolean createConfirmed) {
         if (last == null && !finishing) {
             finishing = true;
-            complete(RunOutcome.error("Lost", ref + " no longer exists"), false);
+            complete(notFound(createConfirmed, " was deleted while Jenkins was not watching"), false);
         }
     }
 

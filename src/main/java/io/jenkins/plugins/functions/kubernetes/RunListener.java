@@ -3,6 +3,8 @@ package io.jenkins.plugins.functions.kubernetes;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What the engine tells about a run while it goes. Called from the engine's and the HTTP
@@ -32,6 +34,18 @@ public interface RunListener {
      * over. Its id and its workload's annotations (the build that started it) are given.
      */
     default void onReplaced(String previousRunId, java.util.Map<String, String> annotations) {
+    }
+
+    /**
+     * The run's end is judged: called once, before its workload is deleted and before
+     * {@link #onComplete}, with the same outcome. The deletion waits for the returned stage, so a
+     * caller that must outlive a crash persists the outcome first: a controller that dies after
+     * that finds the outcome and only has to delete the workload again, never a workload whose
+     * result is lost. Must return at once (persist on a thread of the caller's); the engine goes
+     * on after at most a minute whatever the stage does.
+     */
+    default CompletionStage<Void> onOutcome(RunOutcome outcome) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The run ended; called exactly once, after its workload was cleaned up. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@link RunListener} that replaces every secret value by {@value #MASK} in everything a run
@@ -95,9 +96,18 @@ public final class SecretMasker implements RunListener {
     }
 
     @Override
+    public CompletionStage<Void> onOutcome(RunOutcome outcome) {
+        return delegate.onOutcome(masked(outcome));
+    }
+
+    @Override
     public void onComplete(RunOutcome outcome) {
-        delegate.onComplete(new RunOutcome(outcome.state(), outcome.exitCode(), mask(outcome.reason()),
-                mask(outcome.message()), maskValues(outcome.outputs()), outcome.startedAt(), outcome.finishedAt()));
+        delegate.onComplete(masked(outcome));
+    }
+
+    private RunOutcome masked(RunOutcome outcome) {
+        return new RunOutcome(outcome.state(), outcome.exitCode(), mask(outcome.reason()),
+                mask(outcome.message()), maskValues(outcome.outputs()), outcome.startedAt(), outcome.finishedAt());
     }
 
     /** Outputs are recorded on the build: a function that writes a secret there gets it masked too. */

@@ -36,7 +36,8 @@ final class ServiceRun extends ReadinessRun<Deployment> {
     /** Restarts after which a crash-looping container is judged broken, not slow. */
     static final int CRASH_LOOP_RESTARTS = 3;
 
-    private final String url;
+    /** The Service's in-cluster URL; for a resumed run, read again before its watch starts. */
+    private volatile String url;
 
     private LogFollower.Follow follow;
     private String followedPod;
@@ -84,6 +85,11 @@ final class ServiceRun extends ReadinessRun<Deployment> {
      * Re-attached after a restart: whether this run created the Deployment is not known any
      * more, so a failure leaves it in place rather than deleting what may be serving.
      */
+    /** The URL of the resumed service's Service (read off the caller's thread), or null without one. */
+    void serviceUrl(String value) {
+        this.url = value;
+    }
+
     @Override
     public synchronized void resumed() {
         waitAgain("Waiting again for the rollout of " + ref);

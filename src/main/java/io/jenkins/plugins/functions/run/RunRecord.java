@@ -10,10 +10,12 @@ import java.util.Objects;
  * What is kept of one run: the function (name, version, runtime, spec), the action and its
  * parameters, the Kubernetes objects, the state transitions with their times, and the result.
  *
- * <p>It is persisted with the Jenkins build (XStream) and exported to the REST API, so it holds
- * only strings, numbers and small value types of this package: never a fabric8 object, never a
- * secret (parameters are the user's own values; credential-backed values never reach here).
- * It is updated while the run goes, from the engine's threads, hence synchronized.
+ * <p>It is persisted in a file of its own beside the Jenkins build (JSON, field by field), in
+ * {@code build.xml} for builds of earlier versions (XStream), and exported to the REST API, so it
+ * holds only strings, numbers and small value types of this package: never a fabric8 object,
+ * never a secret (parameters are the user's own values; credential-backed values never reach
+ * here, only the credentials' ids). It is updated while the run goes, from several threads, hence
+ * synchronized; a writer serialises it while holding its lock.
  */
 public final class RunRecord implements Serializable {
 
@@ -38,6 +40,23 @@ public final class RunRecord implements Serializable {
     private String message;
     /** The outputs as JSON. */
     private String outputs;
+    /**
+     * The run's workload, known before its create is sent (with {@link #objects}): what a
+     * controller that restarts looks for. Null in records of earlier versions.
+     */
+    private ObjectRef workload;
+    /** How long a service's start waits for readiness, in milliseconds; null for the default. */
+    private Long readyWaitMillis;
+    /** The ids (never the values) of the credentials the run uses: to mask its log again after a restart. */
+    private List<String> credentialIds;
+    /** When the outcome was recorded (epoch milliseconds); null while the run has not ended. */
+    private Long finishedAt;
+
+    /** For readers that set the fields themselves (JSON). */
+    private RunRecord() {
+        this.runId = null;
+        this.action = null;
+    }
 
     /**
      * A run that has just been asked for (state CREATED).
@@ -73,6 +92,11 @@ public final class RunRecord implements Serializable {
         private final String kind;
         private final String namespace;
         private final String name;
+
+        /** For readers that set the fields themselves (JSON). */
+        private ObjectRef() {
+            this(null, null, null);
+        }
 
         public ObjectRef(String kind, String namespace, String name) {
             this.kind = kind;
@@ -115,6 +139,11 @@ public final class RunRecord implements Serializable {
         private final RunState state;
         private final long time;
         private final String detail;
+
+        /** For readers that set the fields themselves (JSON). */
+        private Transition() {
+            this(null, 0L, null);
+        }
 
         public Transition(RunState state, long time, String detail) {
             this.state = state;
@@ -227,7 +256,10 @@ public final class RunRecord implements Serializable {
         return true;
     }
 
-    /** Records the result; the terminal transition is recorded with it. */
+    /**
+     * Records the result; the terminal transition is recorded with it. A service's start ends
+     * RUNNING, and ends again when it is stopped: the later outcome replaces the earlier.
+     */
     public synchronized void finish(RunOutcome outcome, String outputsJson) {
         transition(outcome.state(), outcome.finishedAt() == null ? System.currentTimeMillis()
                 : outcome.finishedAt().toEpochMilli(), outcome.reason());
@@ -235,6 +267,52 @@ public final class RunRecord implements Serializable {
         this.reason = outcome.reason();
         this.message = outcome.message();
         this.outputs = outputsJson;
+        this.finishedAt = System.currentTimeMillis();
+    }
+
+    /**
+     * What a restarted controller needs to find the run again, recorded before anything is sent
+     * to the cluster.
+     *
+     * @param readyWait      how long a service's start waits for readiness (ms), null for the default
+     * @param credentials    the ids of the credentials the run uses (never their values)
+     */
+    public synchronized void launching(String kind, String ns, String name, Long readyWait, List<String> credentials) {
+        this.workload = new ObjectRef(kind, ns, name);
+        this.readyWaitMillis = readyWait;
+        this.credentialIds = credentials == null || credentials.isEmpty() ? null : new ArrayList<>(credentials);
+    }
+
+    /** The workload the run creates, or null when it was not sent to the cluster (or the record is older). */
+    public synchronized ObjectRef getWorkload() {
+        return workload;
+    }
+
+    public synchronized Long getReadyWaitMillis() {
+        return readyWaitMillis;
+    }
+
+    /** The ids of the credentials the run uses; empty when none. */
+    public synchronized List<String> getCredentialIds() {
+        return credentialIds == null ? List.of() : credentialIds;
+    }
+
+    /**
+     * Whether the run's outcome is recorded: a job that ended, a service whose start ended (state
+     * RUNNING), a run that failed before it started. Records of earlier versions: a terminal state.
+     */
+    public synchronized boolean isFinished() {
+        return finishedAt != null || state.isTerminal();
+    }
+
+    /** When the outcome was recorded, null when it was not (or the record is older). */
+    public synchronized Long getFinishedAt() {
+        return finishedAt;
+    }
+
+    /** Whether the state reached {@code s} (or beyond) at some point. */
+    public synchronized boolean reached(RunState s) {
+        return state.compareTo(s) >= 0;
     }
 
 }

@@ -16,9 +16,11 @@ import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
- * A Pipeline step context test double: hands out a build, a listener writing to memory, and
- * optionally a workspace; records how the step ended. Serializable like the real one, with the
- * build and log kept in static-free transient fields re-bound by tests after a round trip.
+ * A Pipeline step context test double: hands out a build, a listener writing to the build's log
+ * (a {@link FakeBuild}'s log file, as every step of a Jenkins build writes to the one log; memory
+ * for another build), and optionally a workspace; records how the step ended. Serializable like
+ * the real one, with the build and log kept in transient fields re-bound by tests after a round
+ * trip ({@link #bind}).
  */
 public final class FakeStepContext extends StepContext {
 
@@ -33,15 +35,23 @@ public final class FakeStepContext extends StepContext {
     private transient hudson.EnvVars env;
 
     public FakeStepContext(Run<?, ?> build, FilePath workspace) {
-        bind(build, workspace, new ByteArrayOutputStream());
+        bind(build, workspace);
     }
 
-    /** After a deserialization: give the context its build, workspace and (continued) log again. */
-    public FakeStepContext bind(Run<?, ?> newBuild, FilePath newWorkspace, ByteArrayOutputStream newLog) {
+    /**
+     * After a deserialization (a restart): give the context its build (loaded again) and
+     * workspace; the log goes on in the build's log.
+     */
+    public FakeStepContext bind(Run<?, ?> newBuild, FilePath newWorkspace) {
         this.build = newBuild;
         this.workspace = newWorkspace;
-        this.log = newLog;
-        this.logStream = new PrintStream(newLog, true, StandardCharsets.UTF_8);
+        if (newBuild instanceof FakeBuild fake) {
+            this.log = null;
+            this.logStream = fake.listener().getLogger();
+        } else {
+            this.log = new ByteArrayOutputStream();
+            this.logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
+        }
         this.outcome = new CompletableFuture<>();
         return this;
     }
@@ -54,11 +64,11 @@ public final class FakeStepContext extends StepContext {
         return this;
     }
 
-    public ByteArrayOutputStream logBuffer() {
-        return log;
-    }
-
+    /** The build log as a user sees it (flushed): the whole build's log for a {@link FakeBuild}. */
     public String log() {
+        if (build instanceof FakeBuild fake) {
+            return fake.log();
+        }
         return log.toString(StandardCharsets.UTF_8);
     }
 

@@ -16,6 +16,8 @@ import io.jenkins.plugins.functions.testing.PodBehavior;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -299,6 +301,46 @@ class FunctionEngineTest {
         RunOutcome outcome = listener.await(WAIT);
         assertThat(outcome.state()).isEqualTo(RunState.ERROR);
         assertThat(outcome.reason()).isEqualTo("Lost");
+    }
+
+    @Test
+    void theOutcomeIsToldAndPersistedBeforeTheJobIsDeleted() throws Exception {
+        sim.onImage("example.com/quick:1", PodBehavior.succeed().logs("ok").terminationMessage("{\"n\":1}"));
+        CompletableFuture<Void> persisted = new CompletableFuture<>();
+        CompletableFuture<RunOutcome> told = new CompletableFuture<>();
+        RecordingListener listener = new RecordingListener() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> onOutcome(RunOutcome outcome) {
+                told.complete(outcome);
+                return persisted;
+            }
+        };
+        RunHandle handle = engine.start(plan("example.com/quick:1", null), listener);
+
+        RunOutcome judged = told.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Thread.sleep(300);
+        assertThat(judged.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(client.batch().v1().jobs().inNamespace("default").withName(handle.ref().name()).get())
+                .as("the Job waits for the outcome to be persisted").isNotNull();
+        assertThat(listener.completions).hasValue(0);
+
+        persisted.complete(null);
+        RunOutcome outcome = listener.await(WAIT);
+        assertThat(outcome).isEqualTo(judged);
+        assertThat(listener.events).contains("Deleted " + handle.ref());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRunWhoseCreateNeverLandedEndsNotCreatedWhenAttached() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        engine.attach(new RunRef("default", "Job", "hello-never", "never12345"), LogCursor.START, listener, null, false);
+        RunOutcome outcome = listener.await(WAIT);
+        assertThat(outcome.state()).isEqualTo(RunState.ERROR);
+        assertThat(outcome.reason()).isEqualTo("NotCreated");
+        assertThat(outcome.message()).contains("Job default/hello-never").contains("the function did not run");
+        eventually(() -> sim.requests().count("DELETE", "/apis/batch/v1/namespaces/default/jobs/hello-never") == 1,
+                "a create that could still land is undone by name");
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what the engine tells about one run. */
-final class RecordingListener implements RunListener {
+class RecordingListener implements RunListener {
 
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<RunState> states = new CopyOnWriteArrayList<>();

@@ -239,6 +239,30 @@ class ServiceEngineTest {
     }
 
     @Test
+    void aRollForwardWhoseUpdateNeverLandedEndsNotCreatedAndLeavesTheServingVersion() throws Exception {
+        sim.onImage("example.com/web:1", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        RecordingListener first = new RecordingListener();
+        RunHandle served = engine.start(servePlan("example.com/web:1", ActionKind.SERVE, Map.of(), null), first);
+        assertThat(first.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+        engine.close();
+
+        // A second version's run recorded its workload, then the controller died before its update landed:
+        // the Deployment of that name is the first run's.
+        engine = new FunctionEngine(client, EngineOptions.defaults());
+        RecordingListener after = new RecordingListener();
+        engine.attach(new RunRef("default", "Deployment", served.ref().name(), "second1234"), LogCursor.START, after,
+                Duration.ofSeconds(20), false);
+        RunOutcome outcome = after.await(WAIT);
+
+        assertThat(outcome.reason()).isEqualTo("NotCreated");
+        Thread.sleep(300);
+        assertThat(client.apps().deployments().inNamespace("default").withName(served.ref().name()).get()
+                .getMetadata().getLabels()).as("the serving version is left alone")
+                .containsEntry(RunLabels.RUN_ID, served.ref().runId());
+        assertThat(sim.requests().count("DELETE", "/apis/apps/v1/namespaces/default/deployments/*")).isZero();
+    }
+
+    @Test
     void abortBeforeTheServiceIsUpRemovesIt() throws Exception {
         sim.onImage("example.com/web:1", PodBehavior.longRunning().neverReady());
         RecordingListener listener = new RecordingListener();

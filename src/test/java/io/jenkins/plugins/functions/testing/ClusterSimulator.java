@@ -423,6 +423,25 @@ public final class ClusterSimulator implements TestCluster {
     }
 
     /**
+     * Holds the next requests of clients other than the simulator with this method and path
+     * pattern ({@link RequestLog}) at the server until the returned gate is opened or dropped: a
+     * test puts a controller's death inside a create or a delete with it.
+     */
+    public RequestGate gate(String method, String pathPattern) {
+        return dispatcher.gate(method, pathPattern, null);
+    }
+
+    /**
+     * As {@link #gate(String, String)}, holding only requests whose object, as stored when the
+     * request arrives, matches {@code when} (for a pod's log: the pod), e.g.
+     * {@link RequestGate#terminated}: the reads after a container's end.
+     */
+    public RequestGate gate(String method, String pathPattern,
+                            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> when) {
+        return dispatcher.gate(method, pathPattern, when);
+    }
+
+    /**
      * Installs a simulated KubeAI: the {@code models.kubeai.org} CRD (so discovery of
      * {@code kubeai.org/v1} lists {@code models}) and a controller that reports each Model's replicas
      * as {@code behavior} says ({@link KubeAiController}). Without it, the cluster has no KubeAI.

@@ -74,6 +74,8 @@ final class SimulatorDispatcher extends Dispatcher {
     /** Requests answered 403 Forbidden, as RBAC would: {@link RequestLog} patterns by method. */
     private final java.util.List<java.util.function.Predicate<RequestLog.Entry>> forbidden =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Gates that hold matching client requests until a test decides ({@link RequestGate}). */
+    private final java.util.List<RequestGate> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Propagation policies of deletions that wait for finalizers, by uid. */
     private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
 
@@ -85,6 +87,14 @@ final class SimulatorDispatcher extends Dispatcher {
         this.logs = logs;
         this.removals = removals;
         this.onEachRequest = onEachRequest;
+    }
+
+    /** Holds the next client requests with this method and path pattern until the gate is decided. */
+    RequestGate gate(String method, String pathPattern,
+                     java.util.function.Predicate<JsonNode> when) {
+        RequestGate gate = new RequestGate(RequestLog.matcher(method, pathPattern), when);
+        gates.add(gate);
+        return gate;
     }
 
     /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
@@ -121,6 +131,21 @@ final class SimulatorDispatcher extends Dispatcher {
             return expiredWatch(request);
         }
 
+        if (!gates.isEmpty() && !fromSimulator) {
+            int q0 = pathAndQuery.indexOf('?');
+            RequestLog.Entry entry = new RequestLog.Entry(java.time.Instant.now(), method,
+                    q0 < 0 ? pathAndQuery : pathAndQuery.substring(0, q0), q0 < 0 ? null : pathAndQuery.substring(q0 + 1));
+            String objectOfRequest = entry.path().endsWith("/log")
+                    ? entry.path().substring(0, entry.path().length() - 4) : entry.path();
+            for (RequestGate gate : gates) {
+                if (gate.matches(entry, () -> get(objectOfRequest))) {
+                    MockResponse refused = gate.hold();
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+            }
+        }
         if (!forbidden.isEmpty() && !"true".equalsIgnoreCase(request.getHeader(ClusterSimulator.SIMULATOR_HEADER))) {
             int q0 = pathAndQuery.indexOf('?');
             RequestLog.Entry entry = new RequestLog.Entry(java.time.Instant.now(), method,

@@ -62,6 +62,11 @@ public final class BuildTrigger implements Serializable {
     private final String gitlabAction;
     private final String repository;
 
+    /** For the JSON reader of run records ({@link RunFiles}), which sets the fields. */
+    private BuildTrigger() {
+        this(new Builder(null));
+    }
+
     private BuildTrigger(Builder b) {
         this.kind = b.kind;
         this.description = cut(b.description);

@@ -7,6 +7,8 @@ import hudson.model.Run;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
+import java.lang.ref.SoftReference;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +18,19 @@ import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * One run of a function, recorded on the build that started it. A build that runs several
- * functions carries several of these. Persisted in {@code build.xml} (the {@link RunRecord}
- * holds only strings, numbers and enums) and exported to the REST API as an entry of the build's
+ * functions carries several of these. Exported to the REST API as an entry of the build's
  * {@code actions} ({@code .../api/json?tree=actions[runId,function,state,exitCode,outputs]}), and on
  * its own page ({@code .../function-run-<id>/api/json}). The identity and outcome of a run are
  * visible at depth 0 of the build's API (visibility 2, like Jenkins' own parameters and causes);
  * the heavier fields (spec, parameters, outputs, objects, transitions, trigger) at depth 1 or
  * with {@code tree=}. Field names are stable: see {@code docs/rest-api.md}.
+ *
+ * <p>What is persisted where, as the junit plugin keeps test results beside {@code build.xml}: the
+ * action itself, in {@code build.xml}, holds only the run's {@link RunSummary} (what lists and
+ * filters need, a few hundred bytes); the whole {@link RunRecord} is in the run's own file beside
+ * the build ({@link RunFiles}), rewritten at each change of state and read back lazily (kept
+ * softly in memory). Builds of earlier versions kept the whole record here (field
+ * {@code record}): they load and show the same.
  *
  * <p>Persisted: never rename or move this class; saved builds name it.
  */
@@ -31,17 +39,27 @@ public class FunctionRunAction implements RunAction2 {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RunRecord record;
-    private transient Run<?, ?> owner;
-    /** What started the build; null for runs recorded before the plugin kept it. */
+    /** The run's summary (this version on); null in builds of earlier versions. */
+    private volatile RunSummary summary;
+    /** The whole record, in builds of earlier versions only; null from this version on. */
+    private volatile RunRecord record;
+    /** What started the build, in builds of earlier versions only (now in the record file). */
     private volatile BuildTrigger trigger;
     /** The build log's size in bytes when the run started: where its lines begin; null if unknown. */
     private volatile Long logOffset;
-    /** The outputs were too long for build.xml and are in {@link RunFiles}. */
+    /** Earlier versions: the outputs were too long for build.xml and are in {@link RunFiles}. */
     private volatile boolean outputsInFile;
 
+    private transient Run<?, ?> owner;
+    /** The stored run while it goes: its record is the one the run updates. */
+    private transient volatile StoredRun live;
+    /** The stored run read back from its file once it ended. */
+    private transient volatile SoftReference<StoredRun> loaded;
+
+    /** A new run, under way: its record is kept in memory until it ends, and in its file. */
     public FunctionRunAction(RunRecord record) {
-        this.record = record;
+        this.live = new StoredRun(record, null);
+        this.summary = RunSummary.of(record, Map.of());
     }
 
     /** The runs recorded on a build, in the order they started. */
@@ -49,10 +67,21 @@ public class FunctionRunAction implements RunAction2 {
         return build.getActions(FunctionRunAction.class);
     }
 
+    /** The run of that id on a build, or null. */
+    public static FunctionRunAction find(Run<?, ?> build, String runId) {
+        for (FunctionRunAction a : of(build)) {
+            if (runId.equals(a.getRunId())) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /**
      * Ends a run recorded on a build (a served function stopped or replaced, maybe from another
-     * build): its record moves to STOPPED with the reason, keeping its outputs, and the build is
-     * saved. Nothing happens if the run is not on that build or not RUNNING.
+     * build): its record moves to STOPPED with the reason, keeping its outputs; its file is
+     * written and the build's save requested. Nothing happens if the run is not on that build or
+     * not RUNNING.
      *
      * @return whether a record was changed
      */
@@ -60,23 +89,119 @@ public class FunctionRunAction implements RunAction2 {
         if (owner == null || runId == null) {
             return false;
         }
-        for (FunctionRunAction action : of(owner)) {
-            RunRecord record = action.getRecord();
-            if (runId.equals(record.getRunId()) && record.getState() == RunState.RUNNING) {
-                record.finish(RunOutcome.stopped(reason, message), record.getOutputs());
-                try {
-                    owner.save();
-                } catch (java.io.IOException e) {
-                    // kept in memory; saved with the build's next save
-                }
-                return true;
-            }
+        FunctionRunAction action = find(owner, runId);
+        if (action == null) {
+            return false;
         }
-        return false;
+        RunRecord r = action.getRecord();
+        if (r.getState() != RunState.RUNNING) {
+            return false;
+        }
+        r.finish(RunOutcome.stopped(reason, message), r.getOutputs());
+        action.recordChanged();
+        BuildSaves.request(owner);
+        return true;
     }
 
+    /**
+     * The run's whole record: the live one while the run goes, else read from its file (or, for
+     * builds of earlier versions, from build.xml). When the file is gone, a record rebuilt from
+     * the summary.
+     */
     public RunRecord getRecord() {
-        return record;
+        RunRecord legacy = record;
+        if (legacy != null) {
+            return legacy;
+        }
+        StoredRun stored = stored();
+        if (stored != null) {
+            return stored.record();
+        }
+        synchronized (this) {
+            stored = stored();
+            if (stored == null) {
+                // no file (the controller died before it was written, or it is gone): the summary
+                // is all there is; kept, so what is recorded next lands in one record and its file
+                stored = new StoredRun(fromSummary(), null);
+                live = stored;
+            }
+            return stored.record();
+        }
+    }
+
+    private StoredRun stored() {
+        StoredRun s = live;
+        if (s != null) {
+            return s;
+        }
+        SoftReference<StoredRun> ref = loaded;
+        s = ref == null ? null : ref.get();
+        if (s == null && owner != null && summary != null) {
+            s = files().readRecord(summary.runId());
+            if (s != null) {
+                loaded = new SoftReference<>(s);
+            }
+        }
+        return s;
+    }
+
+    /** A record with what the summary knows, when the run's file cannot be read. */
+    private RunRecord fromSummary() {
+        RunSummary s = summary;
+        RunRecord r = new RunRecord(s.runId(), s.action(), s.function(), s.createdAt());
+        if (s.version() != null) {
+            r.resolved(s.function(), s.version(), s.runtime(), s.namespace(), null, null, s.createdAt());
+        }
+        if (s.finished() || s.state().isTerminal()) {
+            r.finish(new RunOutcome(s.state(), s.exitCode(), s.reason(), s.message(), Map.of(), null,
+                    s.finishedAt() == null ? null : Instant.ofEpochMilli(s.finishedAt())), null);
+        }
+        return r;
+    }
+
+    /**
+     * The record changed (a transition, the outcome): the summary follows, and the record's
+     * file is written. Called on the run's own thread, never the engine's.
+     *
+     * @return the bytes written, -1 when the file could not be written
+     */
+    public long recordChanged() {
+        RunRecord r = getRecord();
+        summary = RunSummary.of(r, parse(r.getOutputs()));
+        if (owner == null || record != null) {
+            return 0;
+        }
+        StoredRun s = stored();
+        return files().writeRecord(s != null ? s : new StoredRun(r, null));
+    }
+
+    /** The run is over: its record now lives in its file, kept softly in memory. */
+    public void released() {
+        StoredRun s = live;
+        if (s != null) {
+            loaded = new SoftReference<>(s);
+            live = null;
+        }
+    }
+
+    /**
+     * A run found in its file beside the build but missing from build.xml (the controller died
+     * before the build was saved with it): attached again, its record the file's.
+     */
+    public static FunctionRunAction recovered(Run<?, ?> build, StoredRun stored) {
+        FunctionRunAction action = new FunctionRunAction(stored.record());
+        action.live = stored;
+        if (stored.record().isFinished()) {
+            action.released();
+        }
+        action.summary = RunSummary.of(stored.record(), parse(stored.record().getOutputs()));
+        action.owner = build;
+        return action;
+    }
+
+    /** This run's summary as build.xml keeps it; null for runs of earlier versions. */
+    public RunSummary getSummary() {
+        return summary;
     }
 
     public Run<?, ?> getOwner() {
@@ -91,6 +216,16 @@ public class FunctionRunAction implements RunAction2 {
     @Override
     public void onLoad(Run<?, ?> r) {
         this.owner = r;
+        RunSummary s = summary;
+        if (s != null && !s.finished()) {
+            // build.xml was saved while the run went: its file knows how far it got
+            StoredRun stored = stored();
+            if (stored != null) {
+                RunRecord rec = stored.record();
+                summary = RunSummary.of(rec, parse(rec.getOutputs()));
+            }
+        }
+        RunRecovery.onLoad(r, this);
     }
 
     @Override
@@ -102,81 +237,95 @@ public class FunctionRunAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Function run " + record.getFunctionName() + " (" + record.getRunId() + ")";
+        return "Function run " + getFunction() + " (" + getRunId() + ")";
     }
 
     @Override
     public String getUrlName() {
-        return "function-run-" + record.getRunId();
+        return "function-run-" + getRunId();
     }
 
     @Exported
     public String getRunId() {
-        return record.getRunId();
+        RunSummary s = summary;
+        return s != null ? s.runId() : record.getRunId();
     }
 
     @Exported
     public String getFunction() {
-        return record.getFunctionName();
+        RunSummary s = summary;
+        return s != null ? s.function() : record.getFunctionName();
     }
 
     @Exported
     public String getVersion() {
-        return record.getFunctionVersion();
+        RunSummary s = summary;
+        return s != null ? s.version() : record.getFunctionVersion();
     }
 
     @Exported
     public String getRuntime() {
-        return record.getRuntime();
+        RunSummary s = summary;
+        return s != null ? s.runtime() : record.getRuntime();
     }
 
     @Exported
     public String getAction() {
-        return record.getAction();
+        RunSummary s = summary;
+        return s != null ? s.action() : record.getAction();
     }
 
     @Exported
     public String getNamespace() {
-        return record.getNamespace();
+        RunSummary s = summary;
+        return s != null ? s.namespace() : record.getNamespace();
     }
 
     @Exported
     public String getState() {
-        RunState state = record.getState();
+        RunSummary s = summary;
+        RunState state = s != null ? s.state() : record.getState();
         return state == null ? null : state.name();
     }
 
     @Exported
     public Integer getExitCode() {
-        return record.getExitCode();
+        RunSummary s = summary;
+        return s != null ? s.exitCode() : record.getExitCode();
     }
 
     @Exported
     public String getReason() {
-        return record.getReason();
+        RunSummary s = summary;
+        return s != null ? s.reason() : record.getReason();
     }
 
     @Exported
     public String getMessage() {
-        return record.getMessage();
+        RunSummary s = summary;
+        if (s != null && (s.message() == null || s.message().length() <= RunSummary.MAX_MESSAGE)) {
+            return s.message();
+        }
+        return getRecord().getMessage();
     }
 
     /** The function spec (canonical JSON). */
     @Exported(visibility = 3)
     public String getSpec() {
-        return record.getSpec();
+        return getRecord().getSpec();
     }
 
     @Exported(visibility = 3)
     public Map<String, Object> getParameters() {
-        return parse(record.getParameters());
+        return parse(getRecord().getParameters());
     }
 
     @Exported(visibility = 3)
     public Map<String, Object> getOutputs() {
-        String inline = record.getOutputs();
+        RunRecord r = getRecord();
+        String inline = r.getOutputs();
         if (inline == null && outputsInFile && owner != null) {
-            return parse(files().readOutputs(record.getRunId()));
+            return parse(files().readOutputs(r.getRunId()));
         }
         return parse(inline);
     }
@@ -185,14 +334,14 @@ public class FunctionRunAction implements RunAction2 {
     @Exported(visibility = 3)
     public List<String> getObjects() {
         List<String> out = new ArrayList<>();
-        record.getObjects().forEach(o -> out.add(o.toString()));
+        getRecord().getObjects().forEach(o -> out.add(o.toString()));
         return out;
     }
 
     @Exported(visibility = 3)
     public List<StateTransition> getTransitions() {
         List<StateTransition> out = new ArrayList<>();
-        record.getTransitions().forEach(t -> out.add(new StateTransition(t)));
+        getRecord().getTransitions().forEach(t -> out.add(new StateTransition(t)));
         return out;
     }
 
@@ -226,18 +375,13 @@ public class FunctionRunAction implements RunAction2 {
 
     /** Records what started the build and where the run's lines begin in the build log. */
     public void recordStart(BuildTrigger buildTrigger, Long logStart) {
-        this.trigger = buildTrigger;
-        this.logOffset = logStart;
-    }
-
-    /** The outputs JSON to keep in the record: long outputs go to a file beside the build. */
-    public String keepOutputs(String outputsJson) {
-        if (owner == null) {
-            return outputsJson;
+        StoredRun s = live;
+        if (s != null) {
+            this.live = new StoredRun(s.record(), buildTrigger);
+        } else {
+            this.trigger = buildTrigger;
         }
-        String kept = files().keepOutputs(record.getRunId(), outputsJson);
-        outputsInFile = kept == null && outputsJson != null;
-        return kept;
+        this.logOffset = logStart;
     }
 
     RunFiles files() {
@@ -247,7 +391,12 @@ public class FunctionRunAction implements RunAction2 {
     /** What started the build: user, SCM change, upstream build, timer, GitLab webhook, ... */
     @Exported(visibility = 3)
     public BuildTrigger getTrigger() {
-        return trigger;
+        BuildTrigger legacy = trigger;
+        if (legacy != null || record != null) {
+            return legacy;
+        }
+        StoredRun s = stored();
+        return s == null ? null : s.trigger();
     }
 
     /** The build log's size in bytes when the run started, null if unknown. */
@@ -291,13 +440,17 @@ public class FunctionRunAction implements RunAction2 {
     @Exported(name = "kubernetesObjects", visibility = 3)
     public List<KubernetesObject> getKubernetesObjects() {
         List<KubernetesObject> out = new ArrayList<>();
-        record.getObjects().forEach(o -> out.add(new KubernetesObject(o)));
+        getRecord().getObjects().forEach(o -> out.add(new KubernetesObject(o)));
         return out;
     }
 
     /** A service's URL (the {@code url} output of {@code serve}), else null. */
     @Exported
     public String getServiceUrl() {
+        RunSummary s = summary;
+        if (s != null) {
+            return s.serviceUrl();
+        }
         Object url = getOutputs().get("url");
         return url == null ? null : url.toString();
     }
@@ -305,6 +458,10 @@ public class FunctionRunAction implements RunAction2 {
     /** An image build's digest (the {@code imageDigest} or {@code digest} output), else null. */
     @Exported
     public String getImageDigest() {
+        RunSummary s = summary;
+        if (s != null) {
+            return s.imageDigest();
+        }
         Map<String, Object> outputs = getOutputs();
         Object digest = outputs.containsKey("imageDigest") ? outputs.get("imageDigest") : outputs.get("digest");
         return digest == null ? null : digest.toString();
@@ -312,7 +469,7 @@ public class FunctionRunAction implements RunAction2 {
 
     /** The rendered Kubernetes objects (YAML, Secrets' values redacted), read from the build directory. */
     public String getManifests() {
-        return owner == null ? null : files().readManifests(record.getRunId());
+        return owner == null ? null : files().readManifests(getRunId());
     }
 
     /** The REST API of this run: {@code .../function-run-<id>/api/json}. */
@@ -350,7 +507,7 @@ public class FunctionRunAction implements RunAction2 {
         }
     }
 
-    private static Map<String, Object> parse(String json) {
+    static Map<String, Object> parse(String json) {
         if (json == null || json.isEmpty()) {
             return Map.of();
         }

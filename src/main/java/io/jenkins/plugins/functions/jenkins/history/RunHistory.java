@@ -76,17 +76,4 @@ public final class RunHistory {
             LOGGER.log(Level.WARNING, "could not keep the manifests of run " + runId, e);
         }
     }
-
-    /**
-     * The outputs JSON to keep in the run's record: outputs longer than
-     * {@link RunFiles#MAX_INLINE_OUTPUTS} go to a file beside the build and null is kept.
-     */
-    public static String keepOutputs(Run<?, ?> build, String runId, String outputsJson) {
-        for (FunctionRunAction action : FunctionRunAction.of(build)) {
-            if (runId.equals(action.getRunId())) {
-                return action.keepOutputs(outputsJson);
-            }
-        }
-        return outputsJson;
-    }
 }

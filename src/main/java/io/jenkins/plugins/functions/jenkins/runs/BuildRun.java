@@ -1,27 +1,21 @@
 package io.jenkins.plugins.functions.jenkins.runs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
+import io.jenkins.plugins.functions.jenkins.history.LogTail;
 import io.jenkins.plugins.functions.jenkins.history.RunHistory;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
-import io.jenkins.plugins.functions.kubernetes.LogCursor;
-import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
-import io.jenkins.plugins.functions.kubernetes.RunListener;
-import io.jenkins.plugins.functions.kubernetes.RunRef;
-import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
-import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.Profiles;
@@ -37,16 +31,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One run of a function on a Jenkins build, from the arguments to the end: what the Pipeline
@@ -79,8 +69,16 @@ public final class BuildRun {
         default void credentialsUsed(List<String> credentialIds) {
         }
 
-        /** The log was copied up to here (already saved beside the build). */
-        default void logCursor(LogCursor cursor) {
+        /**
+         * The log was copied up to here, and the build log flushed: the position is saved
+         * beside the build already; a caller that outlives a restart may keep it too.
+         */
+        default void logCursor(LogCursorStore.Stored position) {
+        }
+
+        /** The reason a stop was asked for before the run could be stopped (after a restart), else null. */
+        default String stopRequested() {
+            return null;
         }
 
         /**
@@ -101,8 +99,6 @@ public final class BuildRun {
         return t;
     });
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger LOGGER = Logger.getLogger(BuildRun.class.getName());
     /** The prefix of the plugin's own lines in the build log. */
     public static final String PREFIX = "[function-runtimes] ";
 
@@ -169,6 +165,7 @@ public final class BuildRun {
         FunctionRunAction action = new FunctionRunAction(record);
         build.addAction(action);
         RunHistory.started(action, build, listener.getLogger(), env);
+        BuildSaves.request(build); // build.xml names the run (its record file comes before anything is sent)
         return new BuildRun(call, runId, build, listener, workspace, action, observer);
     }
 
@@ -197,6 +194,11 @@ public final class BuildRun {
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
+    }
+
+    /** The launch pool: short tasks that read files and the build (a launch, a resumption). */
+    static void onLaunchPool(Runnable task) {
+        LAUNCHER.execute(task);
     }
 
     /**
@@ -252,11 +254,21 @@ public final class BuildRun {
             } catch (SpecException e) {
                 throw RunResolution.withConfiguredProfiles(e, target);
             }
+            // what a service's start waits, kept so a start re-attached after a restart waits as long
+            Duration wait = call.action() == ActionKind.JOB || call.action() == ActionKind.BUILD
+                    ? request.timeout() : FunctionEngine.readyWait(plan, readyTimeout);
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
+            record.launching(plan.workload().getKind(), ns, plan.workload().getMetadata().getName(),
+                    wait == null ? null : wait.toMillis(), List.copyOf(request.credentials().keySet()));
             RunHistory.planned(build, runId, plan);
-            save(build);
+            // Written before anything is sent: a controller that dies from here on finds the run
+            // by its file, and one that finds no workload in it knows nothing was sent.
+            if (action.recordChanged() < 0) {
+                throw new IOException("the run's record could not be written in " + build.getRootDir()
+                        + "; nothing was sent to the cluster");
+            }
             log.println(PREFIX + "Running " + function.name() + " (version " + function.version() + ", runtime "
                     + function.runtime() + ") as " + plan.workload().getKind() + " " + ns + "/"
                     + plan.workload().getMetadata().getName());
@@ -266,10 +278,8 @@ public final class BuildRun {
                     return;
                 }
                 FunctionEngine engine = target.engine();
-                // what a service's start waits, kept so a start re-attached after a restart waits as long
-                Duration wait = call.action() == ActionKind.JOB || call.action() == ActionKind.BUILD
-                        ? request.timeout() : FunctionEngine.readyWait(plan, readyTimeout);
-                handle = engine.start(plan, listener(build, listener, record, target, runId, observer), readyTimeout);
+                handle = engine.start(plan, new BuildRunListener(build, listener, action, target, observer, LogTail.NONE),
+                        readyTimeout);
                 observer.started(handle, wait == null ? null : wait.toMillis());
             }
         } catch (SpecException e) {
@@ -336,116 +346,14 @@ public final class BuildRun {
 
     private void finishBeforeStart(RunOutcome outcome, AbortException failure) {
         record.finish(outcome, null);
-        save(build);
+        action.recordChanged();
+        action.released();
+        BuildSaves.request(build);
         observer.ended(record, outcome, failure);
-    }
-
-    /**
-     * Re-attaches to a run the engine no longer knows (after a controller restart): the namespace's
-     * watches replay its objects' state, the log continues after the cursor.
-     */
-    public static RunHandle attach(RunRef ref, LogCursor cursor, Duration readyTimeout, Run<?, ?> build,
-                                   TaskListener listener, RunRecord record, List<String> credentialIds,
-                                   Observer observer) throws IOException {
-        Clusters.Target target = Clusters.forBuild(build);
-        RunListener runListener = listener(build, listener, record, target, record.getRunId(), observer);
-        if (credentialIds != null && !credentialIds.isEmpty()) {
-            // The values were never saved: look them up again, so the resumed log stays masked.
-            runListener = SecretMasker.wrap(runListener, RunCredentials.maskedValues(credentialIds, target, build));
-        }
-        return target.engine().attach(ref, cursor, runListener, readyTimeout);
     }
 
     /** The message a failed run fails its step or build with. */
     public static String failureMessage(String caller, RunRecord record, RunOutcome outcome) {
         return caller + ": " + record.getFunctionName() + " failed: " + outcome.reason() + ": " + outcome.message();
-    }
-
-    /** Saves the build; a failure only costs the latest changes until the build's next save. */
-    public static void save(Run<?, ?> build) {
-        try {
-            build.save();
-        } catch (IOException e) {
-            LOGGER.log(Level.WARNING, "could not save " + build, e);
-        }
-    }
-
-    private static RunListener listener(Run<?, ?> build, TaskListener listener, RunRecord record,
-                                        Clusters.Target target, String runId, Observer observer) {
-        return new BuildListener(build, listener, record, target, runId, observer);
-    }
-
-    /** Writes the run's narration and log to the build log and keeps its record up to date. */
-    private static final class BuildListener implements RunListener {
-        private final Run<?, ?> build;
-        private final PrintStream log;
-        private final RunRecord record;
-        private final Clusters.Target target;
-        private final String runId;
-        private final Observer observer;
-
-        BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record, Clusters.Target target, String runId,
-                      Observer observer) {
-            this.build = build;
-            this.log = listener.getLogger();
-            this.record = record;
-            this.target = target;
-            this.runId = runId;
-            this.observer = observer;
-        }
-
-        /** A new version of a service replaced the one a run on another (or this) build served. */
-        @Override
-        public void onReplaced(String previousRunId, Map<String, String> annotations) {
-            String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
-            log.println(PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
-            FunctionRunAction.stopRecorded(target.build(by), previousRunId, "Replaced",
-                    "replaced by version " + record.getFunctionVersion() + " from " + build.getExternalizableId());
-        }
-
-        @Override
-        public void onEvent(String message) {
-            log.println(PREFIX + message);
-        }
-
-        @Override
-        public void onState(RunState state, Instant at, String detail) {
-            if (record.transition(state, at.toEpochMilli(), detail) && !state.isTerminal()) {
-                log.println(PREFIX + record.getFunctionName() + " " + state.name().toLowerCase(Locale.ROOT));
-                save(build);
-            }
-        }
-
-        @Override
-        public void onLog(LogLine line) {
-            log.println(line.text());
-        }
-
-        @Override
-        public void onLogCursor(LogCursor newCursor) {
-            LogCursorStore.record(build, runId, newCursor);
-            observer.logCursor(newCursor);
-        }
-
-        @Override
-        public void onComplete(RunOutcome outcome) {
-            record.finish(outcome, RunHistory.keepOutputs(build, runId, json(outcome.outputs())));
-            save(build);
-            Long started = record.timeOf(RunState.CREATED);
-            String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)
-                    .toString().substring(2).toLowerCase(Locale.ROOT);
-            log.println(PREFIX + record.getFunctionName() + ": " + outcome.state() + " ("
-                    + outcome.reason() + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode())
-                    + ")" + took);
-            observer.ended(record, outcome, null);
-        }
-    }
-
-    private static String json(Map<String, Object> outputs) {
-        try {
-            return JSON.writeValueAsString(outputs);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

@@ -7,13 +7,12 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
-import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
+import io.jenkins.plugins.functions.jenkins.runs.RunResumption;
 import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
-import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.kubernetes.RunRef;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
@@ -37,8 +36,13 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * The asynchronous execution shared by the function steps. {@link #start()} returns at once; reading the function file,
  * resolving the cluster and creating the Job happen on a small shared pool, and the end comes
  * from the engine's informers: the run itself is a {@link BuildRun}, the code the freestyle
- * builders share. What it keeps across a restart is the run's id, its workload
- * reference and its log cursor.
+ * builders share.
+ *
+ * <p>Jenkins saves this execution with the Pipeline program when {@link #start()} returns and at
+ * moments of its own choosing, not when a field changes: what is known when {@code start()}
+ * returns is the run's id, and that is what a restart relies on. The run's file beside the build
+ * (written before anything is sent to the cluster) says the rest ({@link RunResumption}); the
+ * fields below that the run learns later only fill in for files of earlier versions.
  *
  * <p>Persisted with the Pipeline program: never rename or move this class.
  */
@@ -63,6 +67,8 @@ public abstract class FunctionStepExecution extends StepExecution {
     private transient volatile BuildRun run;
     private volatile RunRef ref;
     private volatile LogCursor cursor = LogCursor.START;
+    /** The build log's size when {@link #cursor} was checkpointed; null in executions of earlier versions. */
+    private volatile Long logOffset;
     /** A service's wait for its rollout, in milliseconds: kept so a resumed wait keeps its limit. */
     private volatile Long readyTimeoutMillis;
     private volatile boolean done;
@@ -133,16 +139,8 @@ public abstract class FunctionStepExecution extends StepExecution {
             r.stop(stopReason(cause));
         } else if (h != null) {
             h.stop(stopReason(cause)); // re-attached after a restart
-        } else if (ref != null) {
-            // Stopped after a restart before re-attaching: delete the workload by reference.
-            Run<?, ?> build = context.get(Run.class);
-            Clusters.forBuild(build).engine().stop(ref, new RunListener() {
-                @Override
-                public void onComplete(RunOutcome outcome) {
-                }
-            });
-            context.onFailure(cause);
         }
+        // else: after a restart, before the run is re-attached: the resumption stops it once it has it
     }
 
     /** Why the run is stopped, for the build log and the record: never a class name. */
@@ -161,35 +159,11 @@ public abstract class FunctionStepExecution extends StepExecution {
         try {
             Run<?, ?> build = context.get(Run.class);
             TaskListener listener = context.get(TaskListener.class);
-            RunRecord record = findRecord(build);
-            if (ref == null) {
-                // The controller stopped between the step's start and the Job's creation.
-                context.onFailure(new AbortException(stepName() + ": Jenkins restarted before run " + runId
-                        + " was created; it did not run"));
-                return;
-            }
-            // The execution's cursor was saved with the program, the store's shortly after the
-            // last lines: start after whichever is further, so no line is copied twice.
-            cursor = LogCursorStore.furthest(cursor, LogCursorStore.load(build, runId));
-            listener.getLogger().println(BuildRun.PREFIX + "Resuming " + ref + " after a restart (log from " + cursor + ")");
-            handle = BuildRun.attach(ref, cursor, readyTimeoutMillis == null ? null : Duration.ofMillis(readyTimeoutMillis),
-                    build, listener, record, credentialIds, new Observer());
+            RunResumption.resumeAsync(new RunResumption.Saved(stepName(), runId, actionKind, ref, cursor, logOffset,
+                    readyTimeoutMillis, credentialIds), build, listener, new Observer());
         } catch (IOException | InterruptedException | RuntimeException e) {
             context.onFailure(e);
         }
-    }
-
-    private RunRecord findRecord(Run<?, ?> build) {
-        for (FunctionRunAction a : FunctionRunAction.of(build)) {
-            if (runId.equals(a.getRecord().getRunId())) {
-                return a.getRecord();
-            }
-        }
-        // The build was not saved after the action was added: start a fresh record.
-        RunRecord record = new RunRecord(runId, actionKind.id(), ref == null ? runId : ref.name(),
-                System.currentTimeMillis());
-        build.addAction(new FunctionRunAction(record));
-        return record;
     }
 
     @Override
@@ -241,14 +215,19 @@ public abstract class FunctionStepExecution extends StepExecution {
         }
 
         @Override
-        public void logCursor(LogCursor newCursor) {
-            cursor = newCursor;
+        public void logCursor(LogCursorStore.Stored position) {
+            cursor = position.cursor();
+            logOffset = position.logOffset();
+        }
+
+        @Override
+        public String stopRequested() {
+            Throwable cause = stopCause;
+            return cause == null ? null : stopReason(cause);
         }
 
         @Override
         public void ended(RunRecord record, RunOutcome outcome, AbortException startFailure) {
-            RunHandle h = handle;
-            cursor = h == null ? cursor : h.cursor();
             done = true;
             Throwable cause = stopCause;
             if (outcome.state() == RunState.STOPPED) {

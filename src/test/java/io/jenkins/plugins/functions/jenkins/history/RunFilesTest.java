@@ -6,7 +6,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.run.RunState;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +38,62 @@ class RunFilesTest {
     }
 
     @Test
-    void shortOutputsStayInTheRecordLongOnesGoToAFile() throws Exception {
+    void aRecordIsWrittenWholeAndReadBack() throws Exception {
         RunFiles files = new RunFiles(buildDir);
-        assertThat(files.keepOutputs("r1", "{\"a\":1}")).isEqualTo("{\"a\":1}");
-        assertThat(files.keepOutputs("r1", null)).isNull();
-        assertThat(buildDir.resolve("function-runs/r1.outputs.json")).doesNotExist();
+        RunRecord record = new RunRecord("r1", "serve", "web", 1_000L);
+        record.resolved("web", "0123456789abcdef", "container", "team-a", "{\"image\":\"nginx\"}", "{\"a\":1}", 2_000L);
+        record.addObject("Deployment", "team-a", "web");
+        record.addObject("Service", "team-a", "web");
+        record.launching("Deployment", "team-a", "web", 600_000L, List.of("gh-token"));
+        record.transition(RunState.READY, 3_000L, null);
+        record.finish(new RunOutcome(RunState.RUNNING, null, "Available", "the service is available",
+                Map.of("url", "http://web.team-a.svc:8080"), null, Instant.ofEpochMilli(4_000L)), "{\"url\":\"x\"}");
+        BuildTrigger trigger = BuildTrigger.of(List.of(), Map.of("GIT_COMMIT", "abc1234def"));
 
-        String big = "{\"a\":\"" + "x".repeat(RunFiles.MAX_INLINE_OUTPUTS) + "\"}";
-        assertThat(files.keepOutputs("r2", big)).isNull();
-        assertThat(files.readOutputs("r2")).isEqualTo(big);
-        assertThat(Files.readString(buildDir.resolve("function-runs/r2.outputs.json"))).isEqualTo(big);
+        long bytes = files.writeRecord(new StoredRun(record, trigger));
+
+        assertThat(bytes).isPositive();
+        assertThat(files.recordedRuns()).containsExactly("r1");
+        StoredRun back = files.readRecord("r1");
+        RunRecord r = back.record();
+        assertThat(back.format()).isEqualTo(1);
+        assertThat(back.trigger().getCommit()).isEqualTo("abc1234def");
+        assertThat(r.getRunId()).isEqualTo("r1");
+        assertThat(r.getAction()).isEqualTo("serve");
+        assertThat(r.getFunctionVersion()).isEqualTo("0123456789abcdef");
+        assertThat(r.getObjects()).extracting(Object::toString).containsExactly("Deployment team-a/web", "Service team-a/web");
+        assertThat(r.getWorkload()).hasToString("Deployment team-a/web");
+        assertThat(r.getReadyWaitMillis()).isEqualTo(600_000L);
+        assertThat(r.getCredentialIds()).containsExactly("gh-token");
+        assertThat(r.getTransitions()).extracting(RunRecord.Transition::getState)
+                .containsExactly(RunState.CREATED, RunState.BUILT, RunState.READY, RunState.RUNNING);
+        assertThat(r.getState()).isEqualTo(RunState.RUNNING);
+        assertThat(r.isFinished()).as("a service whose start ended").isTrue();
+        assertThat(r.getOutputs()).isEqualTo("{\"url\":\"x\"}");
+        assertThat(buildDir.resolve("function-runs")).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void aRecordOfALaterVersionStillLoadsAndABrokenOneIsNone() throws Exception {
+        RunFiles files = new RunFiles(buildDir);
+        Files.createDirectories(buildDir.resolve("function-runs"));
+        Files.writeString(buildDir.resolve("function-runs/r2.json"), "{\"format\":2,\"later\":true,\"record\":"
+                + "{\"runId\":\"r2\",\"action\":\"job\",\"functionName\":\"f\",\"state\":\"COMPLETED\","
+                + "\"transitions\":[],\"objects\":[],\"somethingNew\":[1,2]}}");
+        Files.writeString(buildDir.resolve("function-runs/r3.json"), "{\"record\":");
+
+        assertThat(files.readRecord("r2").record().getState()).isEqualTo(RunState.COMPLETED);
+        assertThat(files.readRecord("r3")).isNull();
+        assertThat(files.readRecord("r4")).isNull();
+        assertThat(files.recordedRuns()).containsExactly("r2", "r3");
+    }
+
+    @Test
+    void longOutputsOfEarlierVersionsAreReadFromTheirFile() throws Exception {
+        RunFiles files = new RunFiles(buildDir);
+        Files.createDirectories(buildDir.resolve("function-runs"));
+        Files.writeString(buildDir.resolve("function-runs/r2.outputs.json"), "{\"a\":1}");
+        assertThat(files.readOutputs("r2")).isEqualTo("{\"a\":1}");
+        assertThat(files.readOutputs("r5")).isNull();
     }
 }

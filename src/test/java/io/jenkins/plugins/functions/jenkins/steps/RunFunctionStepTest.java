@@ -17,10 +17,6 @@ import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.testing.ClusterSimulator;
 import io.jenkins.plugins.functions.testing.PodBehavior;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -258,79 +254,5 @@ class RunFunctionStepTest {
         assertThat(FunctionRunAction.of(build).get(0).getState()).isEqualTo("STOPPED");
         eventually(this::nothingLeft, "the Job and its pod are deleted");
         assertThat(context.completions()).isEqualTo(1);
-    }
-
-    @Test
-    void restartResumesTheRunFromItsSerializedExecution() throws Exception {
-        // Lines 1-10 in the first second, a quiet spell, lines 11-20 from 2.5 s on.
-        PodBehavior steady = PodBehavior.succeed().runFor(Duration.ofSeconds(4)).terminationMessage("{\"ok\":true}");
-        for (int i = 1; i <= 20; i++) {
-            steady = steady.logAt(Duration.ofMillis(i <= 10 ? (i - 1) * 100L : 2500 + (i - 11) * 100L), "line " + i);
-        }
-        sim.onImage("example.com/steady:1", steady);
-        FakeBuild build = new FakeBuild("app", 5);
-        FakeStepContext context = new FakeStepContext(build, null);
-        RunFunctionStep.Execution execution = (RunFunctionStep.Execution) inline("example.com/steady:1").start(context);
-        execution.start();
-        eventually(() -> context.log().contains("line 5"), "some log lines arrived");
-        eventually(() -> execution.getRef() != null, "the Job was created");
-
-        // The execution is saved with the Pipeline program, then the controller goes on copying
-        // lines for a while before it dies (a crash: nothing saves the execution again). Every
-        // in-memory object (engine, informers, listeners) is dropped.
-        byte[] saved = serialize(execution);
-        eventually(() -> context.log().contains("line 10"), "more lines arrived after the save");
-        // The build's cursor file trails the build log by at most 200 ms: a crash within that
-        // window would repeat those lines; this one comes in the quiet spell, later.
-        Thread.sleep(400);
-        assertThat(context.log()).doesNotContain("line 11");
-        engine.close();
-        useNewEngine();
-
-        RunFunctionStep.Execution resumed = (RunFunctionStep.Execution) deserialize(saved);
-        // the restored execution holds its own copy of the context: bind that one
-        bindContextOf(resumed, build, context.logBuffer());
-        resumed.onResume();
-
-        FakeStepContext live = contextOf(resumed);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) live.await(WAIT);
-        assertThat(result).containsEntry("status", "COMPLETED");
-        assertThat(result.get("outputs")).isEqualTo(Map.of("ok", true));
-        assertThat(live.completions()).isEqualTo(1);
-        assertThat(context.completions()).as("the first context never completes").isZero();
-        String log = context.log();
-        assertThat(log).contains("Resuming Job default/hello-");
-        for (int i = 1; i <= 20; i++) {
-            assertThat(log.split("\n")).as("line " + i + " exactly once").filteredOn(("line " + i)::equals).hasSize(1);
-        }
-        assertThat(FunctionRunAction.of(build)).hasSize(1);
-        assertThat(FunctionRunAction.of(build).get(0).getState()).isEqualTo("COMPLETED");
-        eventually(this::nothingLeft, "the Job is deleted");
-    }
-
-    private static byte[] serialize(Object o) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Object deserialize(byte[] bytes) throws Exception {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
-        }
-    }
-
-    private static FakeStepContext contextOf(RunFunctionStep.Execution execution) throws Exception {
-        var field = FunctionStepExecution.class.getDeclaredField("context");
-        field.setAccessible(true);
-        return (FakeStepContext) field.get(execution);
-    }
-
-    private static void bindContextOf(RunFunctionStep.Execution execution, FakeBuild build, ByteArrayOutputStream log)
-            throws Exception {
-        contextOf(execution).bind(build, null, log);
     }
 }

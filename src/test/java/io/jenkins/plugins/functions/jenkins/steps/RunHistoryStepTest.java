@@ -124,7 +124,7 @@ class RunHistoryStepTest {
     @Test
     void aRunWithoutCommitOrLogFileHasNoCommitLabelAndLinksToTheConsole() throws Exception {
         sim.onImage("example.com/hello:1", PodBehavior.succeed());
-        FakeBuild build = freshBuild("team/app", 32);
+        FakeBuild build = freshBuild("team/app", 32).withoutLogFile();
         FakeStepContext context = new FakeStepContext(build, null);
 
         hello("example.com/hello:1").start(context).start();
@@ -139,20 +139,30 @@ class RunHistoryStepTest {
     }
 
     @Test
-    void longOutputsGoToAFileBesideTheBuildAndAreReadBack() throws Exception {
-        String big = "x".repeat(RunFiles.MAX_INLINE_OUTPUTS);
+    void theWholeRecordIsInItsFileBuildXmlKeepsTheSummary() throws Exception {
+        String big = "x".repeat(8192);
         sim.onImage("example.com/hello:1", PodBehavior.succeed().terminationMessage("{\"report\":\"" + big + "\"}"));
         FakeBuild build = freshBuild("team/app", 33);
         FakeStepContext context = new FakeStepContext(build, null);
 
         hello("example.com/hello:1").start(context).start();
         context.await(WAIT);
+        build.save();
 
         FunctionRunAction run = FunctionRunAction.of(build).get(0);
-        assertThat(run.getRecord().getOutputs()).as("not in build.xml").isNull();
         assertThat(run.getOutputs()).containsEntry("report", big);
-        assertThat(build.getRootDir().toPath().resolve("function-runs/" + run.getRunId() + ".outputs.json"))
-                .exists();
+        Path dir = build.getRootDir().toPath();
+        assertThat(Files.readString(dir.resolve("function-runs/" + run.getRunId() + ".json"))).contains(big)
+                .contains("\"transitions\"");
+        String xml = Files.readString(dir.resolve("build.xml"));
+        assertThat(xml).doesNotContain(big).doesNotContain("transitions").contains("<summary>")
+                .contains("<state>COMPLETED</state>");
+
+        FakeBuild loaded = FakeBuild.load("team/app", 33, build.getRootDir());
+        FunctionRunAction back = FunctionRunAction.of(loaded).get(0);
+        assertThat(back.getOutputs()).containsEntry("report", big);
+        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+                .containsExactly("CREATED", "BUILT", "READY", "PENDING", "RUNNING", "COMPLETED");
     }
 
     @Test

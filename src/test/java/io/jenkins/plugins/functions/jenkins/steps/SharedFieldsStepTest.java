@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
+import io.jenkins.plugins.functions.jenkins.FakePipeline;
 import io.jenkins.plugins.functions.jenkins.FakeStepContext;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
@@ -27,6 +28,7 @@ import io.jenkins.plugins.functions.testing.PodBehavior;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +119,12 @@ class SharedFieldsStepTest {
         FunctionRunAction action = FunctionRunAction.of(build).get(0);
         XStream xstream = new XStream();
         xstream.allowTypesByWildcard(new String[] {"io.jenkins.plugins.functions.**"});
-        assertThat(xstream.toXML(action)).doesNotContain(SECRET).contains("gh-token");
+        assertThat(xstream.toXML(action)).doesNotContain(SECRET);
+        build.save();
+        java.nio.file.Path dir = build.getRootDir().toPath();
+        assertThat(Files.readString(dir.resolve("build.xml"))).doesNotContain(SECRET);
+        assertThat(Files.readString(dir.resolve("function-runs/" + action.getRunId() + ".json")))
+                .doesNotContain(SECRET).contains("gh-token");
         assertThat(action.getOutputs()).containsEntry("token", "****");
         assertThat(new String(serialize(execution), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
     }
@@ -153,26 +160,24 @@ class SharedFieldsStepTest {
         sim.onImage(IMAGE, PodBehavior.succeed().runFor(Duration.ofSeconds(3))
                 .logAt(Duration.ZERO, "before " + SECRET).logAt(Duration.ofMillis(2500), "after " + SECRET));
         FakeBuild build = new FakeBuild("team/publish", 9);
-        FakeStepContext context = new FakeStepContext(build, null);
-        RunFunctionStep.Execution execution = (RunFunctionStep.Execution)
-                step(Map.of("GH_TOKEN", Map.of("credentialsId", "gh-token"))).start(context);
-        execution.start();
-        eventually(() -> context.log().contains("before ****") && execution.getRef() != null, "the run started");
+        FakePipeline pipeline = FakePipeline.start(step(Map.of("GH_TOKEN", Map.of("credentialsId", "gh-token"))),
+                build, null);
+        eventually(() -> pipeline.context().log().contains("before ****"), "the run started");
+        String runId = ((RunFunctionStep.Execution) pipeline.execution()).getRunId();
+        String file = Files.readString(build.getRootDir().toPath().resolve("function-runs/" + runId + ".json"));
+        assertThat(file).as("the record names the credential, never its value").contains("gh-token")
+                .doesNotContain(SECRET);
+        assertThat(new String(pipeline.program(), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
 
-        byte[] saved = serialize(execution);
-        assertThat(new String(saved, StandardCharsets.ISO_8859_1)).doesNotContain(SECRET).contains("gh-token");
-        engine.close(); // the controller dies: engine, informers and listeners are gone
-        engine = new FunctionEngine(client, EngineOptions.defaults().withLogDrainTimeout(Duration.ofSeconds(5)));
-        lookups.clear();
-
-        RunFunctionStep.Execution resumed = (RunFunctionStep.Execution) deserialize(saved);
-        FakeStepContext live = contextOf(resumed);
-        live.bind(build, null, context.logBuffer());
-        resumed.onResume();
-        live.await(WAIT);
+        FakePipeline resumed = pipeline.kill("killed", () -> {
+            engine.close(); // the controller dies: engine, informers and listeners are gone
+            engine = new FunctionEngine(client, EngineOptions.defaults().withLogDrainTimeout(Duration.ofSeconds(5)));
+            lookups.clear();
+        });
+        resumed.context().await(WAIT);
 
         assertThat(lookups).as("the values are resolved again, by id").containsExactly("gh-token@team/publish#9");
-        assertThat(context.log()).contains("after ****").doesNotContain(SECRET);
+        assertThat(resumed.context().log()).contains("after ****").doesNotContain(SECRET);
     }
 
     private static void eventually(java.util.function.BooleanSupplier condition, String what)
@@ -194,17 +199,6 @@ class SharedFieldsStepTest {
         return bytes.toByteArray();
     }
 
-    private static Object deserialize(byte[] bytes) throws Exception {
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return in.readObject();
-        }
-    }
-
-    private static FakeStepContext contextOf(RunFunctionStep.Execution execution) throws Exception {
-        var field = FunctionStepExecution.class.getDeclaredField("context");
-        field.setAccessible(true);
-        return (FakeStepContext) field.get(execution);
-    }
 
     @Test
     void anUnknownCredentialNamesTheVariableAndTheIdAndSendsNothing() throws Exception {

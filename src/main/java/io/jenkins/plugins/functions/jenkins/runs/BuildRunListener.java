@@ -1,0 +1,169 @@
+package io.jenkins.plugins.functions.jenkins.runs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
+import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
+import io.jenkins.plugins.functions.jenkins.history.LogTail;
+import io.jenkins.plugins.functions.kubernetes.LogCursor;
+import io.jenkins.plugins.functions.kubernetes.LogLine;
+import io.jenkins.plugins.functions.kubernetes.RunListener;
+import io.jenkins.plugins.functions.run.RunOutcome;
+import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.run.RunState;
+import io.jenkins.plugins.functions.runtime.RunLabels;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a run on a build does with what the engine tells: writes the narration and the container's
+ * log to the build log, keeps the run's record (its file at each change of state, the build's
+ * summary), checkpoints the log position, and tells the caller the end. Every call only hands a
+ * task to the run's {@link RunMailbox}: the engine's threads never wait for the build log, a file
+ * or {@code build.xml}.
+ */
+final class BuildRunListener implements RunListener {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Run<?, ?> build;
+    private final PrintStream log;
+    private final FunctionRunAction action;
+    private final RunRecord record;
+    private final Clusters.Target target;
+    private final BuildRun.Observer observer;
+    /** After a restart: the lines the build log has already, which the resumed log skips. */
+    private final LogTail copied;
+    private final RunMailbox mailbox = new RunMailbox();
+
+    // the log's position: on the mailbox's thread only
+    private LogCursor cursor;
+    private LogCursor checkpointed;
+    private boolean checkpointDue;
+
+    BuildRunListener(Run<?, ?> build, TaskListener listener, FunctionRunAction action, Clusters.Target target,
+                     BuildRun.Observer observer, LogTail copied) {
+        this.build = build;
+        this.log = listener.getLogger();
+        this.action = action;
+        this.record = action.getRecord();
+        this.target = target;
+        this.observer = observer;
+        this.copied = copied;
+    }
+
+    /** A new version of a service replaced the one a run on another (or this) build served. */
+    @Override
+    public void onReplaced(String previousRunId, Map<String, String> annotations) {
+        mailbox.execute(() -> {
+            String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
+            log.println(BuildRun.PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
+            FunctionRunAction.stopRecorded(target.build(by), previousRunId, "Replaced",
+                    "replaced by version " + record.getFunctionVersion() + " from " + build.getExternalizableId());
+        });
+    }
+
+    @Override
+    public void onEvent(String message) {
+        mailbox.execute(() -> log.println(BuildRun.PREFIX + message));
+    }
+
+    @Override
+    public void onState(RunState state, Instant at, String detail) {
+        mailbox.execute(() -> {
+            if (record.transition(state, at.toEpochMilli(), detail) && !state.isTerminal()) {
+                log.println(BuildRun.PREFIX + record.getFunctionName() + " " + state.name().toLowerCase(Locale.ROOT));
+                action.recordChanged();
+            }
+        });
+    }
+
+    @Override
+    public void onLog(LogLine line) {
+        mailbox.execute(() -> {
+            if (!copied.alreadyCopied(line.text())) {
+                log.println(line.text());
+            }
+        });
+    }
+
+    @Override
+    public void onLogCursor(LogCursor newCursor) {
+        mailbox.execute(() -> {
+            cursor = newCursor;
+            if (!checkpointDue) {
+                checkpointDue = true;
+                LogCursorStore.afterCheckpointPeriod(() -> mailbox.execute(this::checkpoint));
+            }
+        });
+    }
+
+    /**
+     * Makes the log's position durable: the build log is flushed first, so every line up to the
+     * cursor is on disk before the size noted with it, and none after it (this thread writes the
+     * run's lines). Runs on the mailbox's thread.
+     */
+    private void checkpoint() {
+        checkpointDue = false;
+        LogCursor c = cursor;
+        if (c == null || c.equals(checkpointed)) {
+            return;
+        }
+        log.flush();
+        LogCursorStore.Stored position = new LogCursorStore.Stored(c, LogCursorStore.logSize(build));
+        LogCursorStore.write(build, record.getRunId(), position);
+        checkpointed = c;
+        observer.logCursor(position);
+    }
+
+    /** The end is judged: recorded in the run's file before the engine deletes the workload. */
+    @Override
+    public CompletionStage<Void> onOutcome(RunOutcome outcome) {
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        mailbox.execute(() -> {
+            try {
+                checkpoint();
+                record.finish(outcome, json(outcome.outputs()));
+                action.recordChanged();
+            } finally {
+                recorded.complete(null);
+            }
+        });
+        return recorded;
+    }
+
+    @Override
+    public void onComplete(RunOutcome outcome) {
+        mailbox.execute(() -> {
+            checkpoint();
+            record.finish(outcome, json(outcome.outputs()));
+            action.recordChanged();
+            action.released();
+            BuildSaves.request(build);
+            Long started = record.timeOf(RunState.CREATED);
+            String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)
+                    .toString().substring(2).toLowerCase(Locale.ROOT);
+            log.println(BuildRun.PREFIX + record.getFunctionName() + ": " + outcome.state() + " ("
+                    + outcome.reason() + (outcome.exitCode() == null ? "" : ", exit code " + outcome.exitCode())
+                    + ")" + took);
+            observer.ended(record, outcome, null);
+        });
+    }
+
+    static String json(Map<String, Object> outputs) {
+        try {
+            return JSON.writeValueAsString(outputs);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}
