@@ -1,6 +1,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
 import hudson.model.Descriptor;
+import java.util.Map;
 import java.util.Set;
 
 /** Signature class: public shape of workflow-step-api, never shipped. */
@@ -17,6 +18,10 @@ public abstract class StepDescriptor extends Descriptor<Step> {
     }
 
     public boolean isAdvanced() {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public Step newInstance(Map<String, Object> arguments) throws Exception {
         throw new UnsupportedOperationException("signature only");
     }
 }

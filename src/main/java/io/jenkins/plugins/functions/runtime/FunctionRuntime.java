@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.runtime;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.spec.SpecException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,6 +30,23 @@ public interface FunctionRuntime {
      * @throws SpecException naming the field, the value and what is allowed
      */
     FunctionSpec validate(FunctionSpec function) throws SpecException;
+
+    /**
+     * Every field a function of this runtime may have, the common ones ({@code name},
+     * {@code runtime}, {@code description}, {@code labels}) included, in the order messages list
+     * them. When a runtime declares them, the engine refuses any other field before (or instead
+     * of) the runtime's own checks, with the message a function file gets: {@code unknown field;
+     * the fields of a 'kind' function are: ...}. So a runtime's fields can be given anywhere a
+     * function can (a file, a Pipeline step's arguments, a freestyle step's additional fields)
+     * and a misspelt one is always named, never dropped.
+     *
+     * <p>Empty by default: the runtime does not say, and {@link #validate} alone decides (it should
+     * then refuse unknown fields itself). A default method, so runtimes written before it compile
+     * and work unchanged.
+     */
+    default List<String> fields() {
+        return List.of();
+    }
 
     /**
      * The Kubernetes objects one run creates, in creation order. Called with a validated function

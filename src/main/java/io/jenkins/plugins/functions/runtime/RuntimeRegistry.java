@@ -2,12 +2,16 @@ package io.jenkins.plugins.functions.runtime;
 
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.spec.CommonFields;
+import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -52,9 +56,40 @@ public final class RuntimeRegistry {
         return runtime;
     }
 
-    /** Validates a function with its runtime. */
+    /**
+     * Validates a function with its runtime. A field the runtime does not declare
+     * ({@link FunctionRuntime#fields}) is refused with the runtime's fields named: by the runtime's
+     * own check when it refuses that very field (its message may say more), else by the engine's,
+     * also when the runtime failed on another field first: a misspelt {@code modle} leaves
+     * {@code model} missing, and the misspelling is what to fix.
+     */
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return get(function.runtime()).validate(function);
+        FunctionRuntime runtime = get(function.runtime());
+        List<String> declared = runtime.fields();
+        if (declared == null || declared.isEmpty()) {
+            return runtime.validate(function);
+        }
+        Set<String> allowed = new LinkedHashSet<>(CommonFields.ALL);
+        allowed.addAll(declared);
+        List<String> unknown = function.fields().keySet().stream().filter(k -> !allowed.contains(k)).toList();
+        if (unknown.isEmpty()) {
+            return runtime.validate(function);
+        }
+        try {
+            runtime.validate(function);
+        } catch (SpecException e) {
+            if (unknown.stream().anyMatch(key -> isAbout(e.getField(), key))) {
+                throw e;
+            }
+        }
+        Fields.onlyKnown(function.fields(), "", allowed, "a '" + runtime.kind() + "' function");
+        throw new IllegalStateException("unknown fields " + unknown + " were not refused");
+    }
+
+    /** Whether a refusal's field is {@code key} or inside it ({@code key.sub}, {@code key[0]}). */
+    private static boolean isAbout(String field, String key) {
+        String path = Fields.path("", key);
+        return field != null && (field.equals(path) || field.startsWith(path + ".") || field.startsWith(path + "["));
     }
 
     /** Validates the request's action against the runtime, then plans it. */

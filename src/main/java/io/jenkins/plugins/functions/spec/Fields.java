@@ -117,6 +117,12 @@ public final class Fields {
         return decimal.scale() < 0 ? decimal.setScale(0).toPlainString() : decimal.toPlainString();
     }
 
+    /**
+     * The allowed key a given one most likely meant: the same but for case, {@code _} and {@code -}
+     * ({@code working_dir}); else the closest within two typing slips (a letter left out, added,
+     * changed, or two swapped: {@code modle}, {@code greting}), when the key is long enough for
+     * that to mean something; else null.
+     */
     private static String nearest(String key, Collection<String> allowed) {
         String folded = fold(key);
         for (String candidate : allowed) {
@@ -124,7 +130,38 @@ public final class Fields {
                 return candidate;
             }
         }
-        return null;
+        int limit = folded.length() >= 6 ? 2 : folded.length() >= 4 ? 1 : 0;
+        String best = null;
+        int bestDistance = limit + 1;
+        for (String candidate : allowed) {
+            int d = slips(folded, fold(candidate));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Edits from one text to another: insertions, deletions, changes and swaps of neighbours. */
+    private static int slips(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String fold(String s) {

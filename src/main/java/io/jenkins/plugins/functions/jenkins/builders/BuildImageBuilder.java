@@ -98,6 +98,9 @@ public class BuildImageBuilder extends FunctionBuilder {
         if (getParameters() != null) {
             throw new SpecException(NAME, "parameters", "(given)", notAField());
         }
+        if (getAdditionalFields() != null) {
+            throw new SpecException(NAME, ADDITIONAL_FIELDS, "(given)", notAField());
+        }
     }
 
     private static String notAField() {

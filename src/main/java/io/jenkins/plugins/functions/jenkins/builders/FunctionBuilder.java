@@ -10,6 +10,7 @@ import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
+import io.jenkins.plugins.functions.jenkins.runs.ExtraFields;
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
 import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
 import io.jenkins.plugins.functions.model.ActionKind;
@@ -116,6 +117,7 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         put(fields, "serviceAccount", x.apply(serviceAccount));
         put(fields, "profile", x.apply(profile));
         addFields(fields, x);
+        fields.putAll(additionalFields(x));
         return new FunctionCall(caller(), action(), x.apply(file), fields,
                 FormFields.mapping(caller(), "parameters", x.apply(parameters)), x.apply(namespace),
                 x.apply(timeout), failOnError);
@@ -328,4 +330,42 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     public void setFailOnError(boolean failOnError) {
         this.failOnError = failOnError;
     }
+
+    // ---- additional fields: any runtime's own, as YAML ----------------------------------------
+
+    /** The function's other fields as a YAML mapping; null when none (and in jobs saved before it). */
+    private String additionalFields;
+
+    public String getAdditionalFields() {
+        return additionalFields;
+    }
+
+    /**
+     * The function's fields this form has no box for, as a YAML mapping: a runtime's own (a model's
+     * {@code model: Qwen/Qwen2.5-0.5B-Instruct}, a runtime another plugin adds), or {@code resources},
+     * {@code labels}, {@code volumes}. Checked by the function's runtime like a function file.
+     */
+    @DataBoundSetter
+    public void setAdditionalFields(String additionalFields) {
+        this.additionalFields = FormFields.blankToNull(additionalFields);
+    }
+
+    /**
+     * The additional fields, with the build's variables expanded before the YAML is read (as in
+     * the parameters); none may be one of this form's own fields.
+     */
+    private Map<String, Object> additionalFields(UnaryOperator<String> expand) throws SpecException {
+        Map<String, Object> given = FormFields.mapping(caller(), ADDITIONAL_FIELDS, expand.apply(additionalFields));
+        if (given == null) {
+            return Map.of();
+        }
+        try {
+            return ExtraFields.check(given, ADDITIONAL_FIELDS, ExtraFields.argumentsOf(getClass()),
+                    "%s has a field of its own in this form: give it there, not in the additional fields");
+        } catch (SpecException e) {
+            throw e.withOrigin(caller());
+        }
+    }
+
+    static final String ADDITIONAL_FIELDS = "additionalFields";
 }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -159,6 +160,7 @@ public class BuildImageStep extends FunctionStep {
         put(given, "requirements", requirements);
         put(given, "pythonVersion", pythonVersion);
         put(given, "profile", profile);
+        putFields(given);
         return ImageBuildArguments.functionFields(file, image, baseImage, given);
     }
 
@@ -204,6 +206,15 @@ public class BuildImageStep extends FunctionStep {
         public Set<? extends Class<?>> getRequiredContext() {
             // FilePath is optional: only a workspace context or a function file needs it.
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /**
+         * Binds the arguments the step has a setter for and makes every other one a field of the
+         * function, so any runtime's fields can be given inline ({@link StepArguments}).
+         */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            return StepArguments.bind(new BuildImageStep(), getFunctionName(), arguments);
         }
     }
 

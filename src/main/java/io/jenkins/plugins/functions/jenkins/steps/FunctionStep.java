@@ -2,6 +2,9 @@ package io.jenkins.plugins.functions.jenkins.steps;
 
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
 import io.jenkins.plugins.functions.model.ActionKind;
+import io.jenkins.plugins.functions.spec.PlainValues;
+import io.jenkins.plugins.functions.spec.SpecException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,6 +268,43 @@ public abstract class FunctionStep extends Step {
         this.volumes = volumes;
     }
 
+    /** The name of the argument that holds the function's other fields. */
+    static final String FIELDS = "fields";
+
+    /** The function's fields the step has no argument for, as plain values; null when none. */
+    Map<String, Object> fields;
+
+    public Map<String, Object> getFields() {
+        return fields;
+    }
+
+    /**
+     * The function's other fields: any runtime's own, such as a model's ({@code [model: 'Qwen/Qwen2.5-0.5B-Instruct',
+     * gpus: 1]}), a runtime another plugin adds included. An argument the step has no parameter for
+     * lands here too ({@link StepArguments}), so {@code model: '...'} may also be written on its own;
+     * {@code fields: [...]} is the form a declarative {@code steps} block accepts, and the one the
+     * step is written back as (Snippet Generator). An argument of the step's own, given on its own,
+     * wins over the same key here.
+     *
+     * @throws IllegalArgumentException for a value that is not text, a number, true/false, a list or a mapping
+     */
+    @DataBoundSetter
+    public void setFields(Map<String, Object> fields) {
+        try {
+            this.fields = fields == null || fields.isEmpty() ? null
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(PlainValues.ofMap(fields, FIELDS)));
+        } catch (SpecException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Adds the function's other fields to the inline fields, where no argument of the step set them. */
+    final void putFields(Map<String, Object> m) {
+        if (fields != null) {
+            fields.forEach(m::putIfAbsent);
+        }
+    }
+
     /** The inline fields as a function map; the file's fields are overridden by these. */
     Map<String, Object> inlineFields() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -286,6 +326,7 @@ public abstract class FunctionStep extends Step {
         put(m, "pythonVersion", pythonVersion);
         put(m, "profile", profile);
         put(m, "volumes", volumes);
+        putFields(m);
         return m;
     }
 

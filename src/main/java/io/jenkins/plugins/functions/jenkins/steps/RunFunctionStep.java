@@ -4,8 +4,10 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.model.ActionKind;
+import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -54,6 +56,15 @@ public class RunFunctionStep extends FunctionStep {
         public Set<? extends Class<?>> getRequiredContext() {
             // FilePath is optional: only runFunction(file: ...) needs a workspace.
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /**
+         * Binds the arguments the step has a setter for and makes every other one a field of the
+         * function, so any runtime's fields can be given inline ({@link StepArguments}).
+         */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            return StepArguments.bind(new RunFunctionStep(), getFunctionName(), arguments);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -134,6 +135,15 @@ public class ServeFunctionStep extends FunctionStep {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /**
+         * Binds the arguments the step has a setter for and makes every other one a field of the
+         * function, so any runtime's fields can be given inline ({@link StepArguments}).
+         */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            return StepArguments.bind(new ServeFunctionStep(), getFunctionName(), arguments);
         }
     }
 

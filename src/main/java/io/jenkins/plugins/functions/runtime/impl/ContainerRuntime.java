@@ -85,6 +85,11 @@ public final class ContainerRuntime implements FunctionRuntime {
     }
 
     @Override
+    public List<String> fields() {
+        return ContainerFunctionParser.FIELDS;
+    }
+
+    @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
         return PodFields.canonical(ServiceSettingsParser.canonical(read(function).toSpec(KIND), function), function);
     }

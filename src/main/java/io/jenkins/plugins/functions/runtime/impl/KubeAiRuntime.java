@@ -41,6 +41,11 @@ public final class KubeAiRuntime implements FunctionRuntime {
     }
 
     @Override
+    public List<String> fields() {
+        return KubeAiFunctionParser.FIELDS;
+    }
+
+    @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
         return read(function).toSpec(KIND);
     }

@@ -115,6 +115,11 @@ public final class PythonRuntime implements FunctionRuntime {
     }
 
     @Override
+    public List<String> fields() {
+        return PythonFunctionParser.FIELDS;
+    }
+
+    @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
         PythonFunction python = read(function);
         PythonServing.settings(function);

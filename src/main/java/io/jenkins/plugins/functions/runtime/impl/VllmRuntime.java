@@ -61,6 +61,11 @@ public final class VllmRuntime implements FunctionRuntime {
     }
 
     @Override
+    public List<String> fields() {
+        return VllmFunctionParser.FIELDS;
+    }
+
+    @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
         return read(function).toSpec(KIND);
     }

@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code serveFunction} with a whole function given inline, as it would come from its file (the
- * model runtimes' fields are file fields, not step arguments): for tests outside this package.
+ * {@code serveFunction} with a whole function given inline, as it would come from its file, its
+ * fields overriding the step's arguments: for tests outside this package that need a function
+ * without going through the step's arguments ({@link InlineFieldsStepTest} covers those).
  */
 public final class InlineServeStep extends ServeFunctionStep {
 
