@@ -1,6 +1,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
 import hudson.model.Descriptor;
+import java.util.Map;
 import java.util.Set;
 
 /** Signature class: public shape of workflow-step-api, never shipped. */
@@ -17,6 +18,14 @@ public abstract class StepDescriptor extends Descriptor<Step> {
     }
 
     public boolean isAdvanced() {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    /**
+     * A short summary of a step's arguments, shown by the Pipeline graph and stage views beside
+     * the step's name; null for none.
+     */
+    public String argumentsToString(Map<String, Object> namedArgs) {
         throw new UnsupportedOperationException("signature only");
     }
 }

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
@@ -197,13 +198,19 @@ public class BuildImageStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Build and push an image in the cluster";
+            return Messages.BuildImageStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             // FilePath is optional: only a workspace context or a function file needs it.
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code greeter (python build) → <image>}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.BUILD, namedArgs);
         }
     }
 

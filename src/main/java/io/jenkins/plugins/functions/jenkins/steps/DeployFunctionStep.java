@@ -3,7 +3,9 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
+import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -35,12 +37,18 @@ public class DeployFunctionStep extends ServeFunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Deploy a function (Deployment without a Service)";
+            return Messages.DeployFunctionStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code worker (container deploy)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.DEPLOY, namedArgs);
         }
     }
 }

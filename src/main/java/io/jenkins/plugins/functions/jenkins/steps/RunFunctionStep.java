@@ -3,7 +3,9 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
+import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -47,13 +49,19 @@ public class RunFunctionStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Run a function as a Kubernetes Job";
+            return Messages.RunFunctionStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             // FilePath is optional: only runFunction(file: ...) needs a workspace.
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code hello (container job)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.JOB, namedArgs);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -128,12 +129,18 @@ public class ServeFunctionStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Serve a function (Deployment and Service)";
+            return Messages.ServeFunctionStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code web (container serve)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.SERVE, namedArgs);
         }
     }
 
