@@ -229,12 +229,28 @@ public final class RunRecord implements Serializable {
 
     /** Records the result; the terminal transition is recorded with it. */
     public synchronized void finish(RunOutcome outcome, String outputsJson) {
-        transition(outcome.state(), outcome.finishedAt() == null ? System.currentTimeMillis()
-                : outcome.finishedAt().toEpochMilli(), outcome.reason());
+        long time = outcome.finishedAt() == null ? System.currentTimeMillis() : outcome.finishedAt().toEpochMilli();
+        transition(outcome.state(), time, outcome.reason());
+        if (finishedAt == null) {
+            finishedAt = time;
+        }
         this.exitCode = outcome.exitCode();
         this.reason = outcome.reason();
         this.message = outcome.message();
         this.outputs = outputsJson;
     }
 
+    // ---- when the step ended (issue 11: pages read at a glance)
+
+    /**
+     * When the run first got its result (epoch milliseconds): a job's or a build's end, the moment
+     * a service's rollout became available (a service records no transition then: it is already
+     * RUNNING), or a failure. A later result (a service stopped) does not move it. Null while the
+     * run goes, and for runs recorded before it was kept.
+     */
+    private Long finishedAt;
+
+    public synchronized Long getFinishedAt() {
+        return finishedAt;
+    }
 }
