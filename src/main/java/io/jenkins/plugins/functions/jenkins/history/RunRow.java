@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunRecord;
-import io.jenkins.plugins.functions.run.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,12 +222,6 @@ public final class RunRow {
     public String getStartedBy() {
         BuildTrigger trigger = run.getTrigger();
         return trigger == null ? null : trigger.getSummary();
-    }
-
-    /** Whether the run ended in a state that is done (for the trend). */
-    boolean isEnded() {
-        RunState state = run.getRecord().getState();
-        return state != null && state.isTerminal();
     }
 
     private static String text(Object value) {

@@ -23,7 +23,7 @@ final class TrendSvg {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 220;
-    private static final int LEFT = 52;
+    private static final int LEFT = 72;
     private static final int RIGHT = 12;
     private static final int TOP = 28;
     private static final int BOTTOM = 46;
@@ -190,7 +190,7 @@ final class TrendSvg {
                 .append(' ').append(HEIGHT).append("\" role=\"img\" aria-labelledby=\"").append(id)
                 .append("-title\" font-size=\"11\"><title id=\"").append(id).append("-title\">").append(esc(title))
                 .append("</title>");
-        out.append("<text x=\"").append(LEFT).append("\" y=\"14\" font-weight=\"bold\" fill=\"currentColor\">")
+        out.append("<text x=\"0\" y=\"14\" font-weight=\"bold\" fill=\"currentColor\">")
                 .append(esc(heading)).append("</text>");
         out.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(TOP + PLOT_HEIGHT).append("\" x2=\"")
                 .append(LEFT + PLOT_WIDTH).append("\" y2=\"").append(TOP + PLOT_HEIGHT)
@@ -217,7 +217,7 @@ final class TrendSvg {
 
     /** Colour squares and names along the bottom; then a note, if any. */
     private static void legend(StringBuilder out, List<String[]> entries, String note) {
-        double x = LEFT;
+        double x = 0;
         int y = HEIGHT - 8;
         for (String[] e : entries) {
             out.append("<rect x=\"").append(num(x)).append("\" y=\"").append(y - 9).append("\" width=\"10\" height=\"10\"")
