@@ -16,14 +16,21 @@ import java.util.function.Supplier;
  * <p>Written by hand because the generator, {@code org.jvnet.localizer:localizer-maven-plugin}
  * 1.31, does not resolve from Maven Central: it depends on {@code org.jenkins-ci:annotation-indexer}
  * 1.4, whose parent POM is only in the Jenkins project's repository. It behaves like the generated
- * class: the locale is the current request's (the browser's language, as Jenkins'
- * {@code LocaleProvider} gives it to generated messages), else the controller's; every text is a
- * {@link MessageFormat} pattern, so an apostrophe is written {@code ''} as in Jelly's bundles.
+ * class: the language is the current request's (the browser's, as Jenkins' {@code LocaleProvider}
+ * gives it to generated messages), outside a request the controller's, and a language without a
+ * translation gets the base (English) texts; every text is a {@link MessageFormat} pattern, so an
+ * apostrophe is written {@code ''} as in Jelly's bundles.
  * {@code MessagesTest} checks that every key has its method and every method its key.
  */
 public final class Messages {
 
     private static final String BUNDLE = Messages.class.getName();
+    /**
+     * A language without a translation gets the base texts (English), not the controller's
+     * language, as with Jenkins' own bundles.
+     */
+    private static final ResourceBundle.Control NO_FALLBACK =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
     /** Where the locale comes from: Jenkins' current request. Tests, which have no Jenkins, set another. */
     private static volatile Supplier<Locale> locale = Functions::getCurrentLocale;
@@ -41,7 +48,7 @@ public final class Messages {
     /** The text of a key in the current locale, its arguments formatted in. */
     static String format(String key, Object... args) {
         Locale current = locale.get();
-        ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, current, Messages.class.getClassLoader());
+        ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, current, Messages.class.getClassLoader(), NO_FALLBACK);
         return new MessageFormat(bundle.getString(key), current).format(args);
     }
 

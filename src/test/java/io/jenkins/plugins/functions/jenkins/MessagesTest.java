@@ -90,12 +90,22 @@ class MessagesTest {
     }
 
     @Test
-    void theLocaleIsTheRequestsAsJenkinsSaysIt() {
+    void theTextsAreInTheLanguageTheRequestAsksForElseEnglish() {
         Supplier<Locale> previous = Messages.setLocaleSource(() -> Locale.GERMAN);
         try {
-            // No German bundle: the base bundle answers, as with Jenkins' own messages.
+            // src/test/resources has a German text for this key only.
+            assertThat(Messages.FunctionRunsAction_DisplayName()).isEqualTo("Funktionsl\u00e4ufe");
+            assertThat(Messages.FunctionServicesAction_DisplayName()).isEqualTo("Function services");
+        } finally {
+            Messages.setLocaleSource(previous);
+        }
+        Locale jvm = Locale.getDefault();
+        Messages.setLocaleSource(() -> Locale.JAPANESE);
+        try {
+            Locale.setDefault(Locale.GERMAN); // not the controller's language either
             assertThat(Messages.FunctionRunsAction_DisplayName()).isEqualTo("Function runs");
         } finally {
+            Locale.setDefault(jvm);
             Messages.setLocaleSource(previous);
         }
     }
