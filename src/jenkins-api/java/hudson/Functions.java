@@ -15,4 +15,9 @@ public class Functions {
     public static boolean hasPermission(Permission permission) throws IOException {
         throw new UnsupportedOperationException("signature only");
     }
+
+    /** The locale of the current request (the browser's language), else the JVM's default. */
+    public static java.util.Locale getCurrentLocale() {
+        throw new UnsupportedOperationException("signature only");
+    }
 }

@@ -24,4 +24,12 @@ public abstract class StepDescriptor extends Descriptor<Step> {
     public Step newInstance(Map<String, Object> arguments) throws Exception {
         throw new UnsupportedOperationException("signature only");
     }
+
+    /**
+     * A short summary of a step's arguments, shown by the Pipeline graph and stage views beside
+     * the step's name; null for none.
+     */
+    public String argumentsToString(Map<String, Object> namedArgs) {
+        throw new UnsupportedOperationException("signature only");
+    }
 }

@@ -49,7 +49,12 @@ public final class RunRecord implements Serializable {
     private Long readyWaitMillis;
     /** The ids (never the values) of the credentials the run uses: to mask its log again after a restart. */
     private List<String> credentialIds;
-    /** When the outcome was recorded (epoch milliseconds); null while the run has not ended. */
+    /**
+     * When the run first got its result (epoch milliseconds): a job's or a build's end, the moment
+     * a service's rollout became available (a service records no transition then: it is already
+     * RUNNING), or a failure. A later result (a service stopped) does not move it. Null while the
+     * run goes, and for runs recorded before it was kept.
+     */
     private Long finishedAt;
 
     /** For readers that set the fields themselves (JSON). */
@@ -261,13 +266,15 @@ public final class RunRecord implements Serializable {
      * RUNNING, and ends again when it is stopped: the later outcome replaces the earlier.
      */
     public synchronized void finish(RunOutcome outcome, String outputsJson) {
-        transition(outcome.state(), outcome.finishedAt() == null ? System.currentTimeMillis()
-                : outcome.finishedAt().toEpochMilli(), outcome.reason());
+        long time = outcome.finishedAt() == null ? System.currentTimeMillis() : outcome.finishedAt().toEpochMilli();
+        transition(outcome.state(), time, outcome.reason());
+        if (finishedAt == null) {
+            finishedAt = time;
+        }
         this.exitCode = outcome.exitCode();
         this.reason = outcome.reason();
         this.message = outcome.message();
         this.outputs = outputsJson;
-        this.finishedAt = System.currentTimeMillis();
     }
 
     /**
@@ -305,14 +312,12 @@ public final class RunRecord implements Serializable {
         return finishedAt != null || state.isTerminal();
     }
 
-    /** When the outcome was recorded, null when it was not (or the record is older). */
-    public synchronized Long getFinishedAt() {
-        return finishedAt;
-    }
-
     /** Whether the state reached {@code s} (or beyond) at some point. */
     public synchronized boolean reached(RunState s) {
         return state.compareTo(s) >= 0;
     }
 
+    public synchronized Long getFinishedAt() {
+        return finishedAt;
+    }
 }

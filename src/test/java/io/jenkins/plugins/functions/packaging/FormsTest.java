@@ -2,28 +2,37 @@ package io.jenkins.plugins.functions.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import hudson.model.Descriptor;
+import io.jenkins.plugins.functions.jenkins.EnglishMessages;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.builders.BuildImageBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.DeployFunctionBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.RunFunctionBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.ServeFunctionBuilder;
 import io.jenkins.plugins.functions.jenkins.builders.StopFunctionBuilder;
+import io.jenkins.plugins.functions.jenkins.config.ProfileConfig;
+import io.jenkins.plugins.functions.jenkins.steps.BuildImageStep;
 import io.jenkins.plugins.functions.jenkins.steps.DeployFunctionStep;
 import io.jenkins.plugins.functions.jenkins.steps.RunFunctionStep;
 import io.jenkins.plugins.functions.jenkins.steps.ServeFunctionStep;
 import io.jenkins.plugins.functions.jenkins.steps.StopFunctionStep;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -82,6 +91,34 @@ class FormsTest {
                             && !java.util.List.class.isAssignableFrom(fields.get(f)));
             assertThat(formFields(step)).as(step.getSimpleName() + "'s form").isEqualTo(expected);
             assertHelp(step, fields.keySet());
+        }
+    }
+
+    /**
+     * Each step and builder is named in the plugin's bundle (Messages.properties), as Jenkins'
+     * localizer has it, and each Pipeline step tells the Pipeline graph and stage views what it ran.
+     */
+    @Test
+    @ExtendWith(EnglishMessages.class)
+    void everyStepIsNamedFromTheBundleAndSaysWhatItRan() throws Exception {
+        Properties bundle = new Properties();
+        try (InputStream in = Messages.class.getResourceAsStream("Messages.properties")) {
+            bundle.load(in);
+        }
+        Descriptor<?>[] descriptors = {new RunFunctionStep.DescriptorImpl(), new ServeFunctionStep.DescriptorImpl(),
+            new DeployFunctionStep.DescriptorImpl(), new StopFunctionStep.DescriptorImpl(),
+            new BuildImageStep.DescriptorImpl(), new RunFunctionBuilder.DescriptorImpl(),
+            new ServeFunctionBuilder.DescriptorImpl(), new DeployFunctionBuilder.DescriptorImpl(),
+            new StopFunctionBuilder.DescriptorImpl(), new BuildImageBuilder.DescriptorImpl(),
+            new ProfileConfig.DescriptorImpl()};
+        for (Descriptor<?> d : descriptors) {
+            String owner = d.getClass().getEnclosingClass().getSimpleName();
+            assertThat(d.getDisplayName()).as(owner).isEqualTo(bundle.getProperty(owner + ".DisplayName"));
+            if (d instanceof StepDescriptor step) {
+                assertThat(step.getClass().getMethod("argumentsToString", Map.class).getDeclaringClass())
+                        .as(owner + " summarises its arguments").isEqualTo(step.getClass());
+                assertThat(step.argumentsToString(Map.of("name", "web"))).as(owner).startsWith("web");
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
@@ -277,7 +278,7 @@ public class BuildImageBuilder extends FunctionBuilder {
 
         @Override
         public String getDisplayName() {
-            return NAME;
+            return Messages.BuildImageBuilder_DisplayName();
         }
     }
 }

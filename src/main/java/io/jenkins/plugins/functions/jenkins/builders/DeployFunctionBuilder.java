@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.model.AbstractProject;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -46,7 +47,7 @@ public class DeployFunctionBuilder extends ServeFunctionBuilder {
 
         @Override
         public String getDisplayName() {
-            return NAME + " (Kubernetes Deployment, no Service)";
+            return Messages.DeployFunctionBuilder_DisplayName();
         }
     }
 }

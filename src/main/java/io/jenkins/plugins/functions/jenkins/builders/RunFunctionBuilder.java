@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.model.AbstractProject;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -45,7 +46,7 @@ public class RunFunctionBuilder extends FunctionBuilder {
 
         @Override
         public String getDisplayName() {
-            return NAME + " (Kubernetes Job)";
+            return Messages.RunFunctionBuilder_DisplayName();
         }
     }
 }

@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.model.AbstractProject;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -115,7 +116,7 @@ public class ServeFunctionBuilder extends FunctionBuilder {
 
         @Override
         public String getDisplayName() {
-            return NAME + " (Kubernetes Deployment and Service)";
+            return Messages.ServeFunctionBuilder_DisplayName();
         }
     }
 }

@@ -11,6 +11,7 @@ import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.runs.ServiceStop;
 import java.io.IOException;
 import java.util.List;
@@ -110,7 +111,7 @@ public class StopFunctionBuilder extends Builder implements SimpleBuildStep {
 
         @Override
         public String getDisplayName() {
-            return NAME + " (served or deployed)";
+            return Messages.StopFunctionBuilder_DisplayName();
         }
     }
 }

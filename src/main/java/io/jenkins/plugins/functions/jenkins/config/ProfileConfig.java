@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.config;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
@@ -263,7 +264,7 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
     public static final class DescriptorImpl extends Descriptor<ProfileConfig> {
         @Override
         public String getDisplayName() {
-            return "Profile";
+            return Messages.ProfileConfig_DisplayName();
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Api;
 import hudson.model.Run;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
@@ -237,7 +238,7 @@ public class FunctionRunAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Function run " + getFunction() + " (" + getRunId() + ")";
+        return Messages.FunctionRunAction_DisplayName(getFunction(), getRunId());
     }
 
     @Override
@@ -505,6 +506,13 @@ public class FunctionRunAction implements RunAction2 {
         public String getName() {
             return ref.getName();
         }
+    }
+
+    // ------------------------------------------------------------------ pages read at a glance (issue 11)
+
+    /** This run as the tables show it (status icon, duration, main outputs), for its own page. */
+    public RunRow getRow() {
+        return RunRow.of(this, System.currentTimeMillis());
     }
 
     static Map<String, Object> parse(String json) {

@@ -4,6 +4,7 @@ import hudson.model.Action;
 import hudson.model.Api;
 import hudson.model.Job;
 import hudson.model.Run;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,7 +77,7 @@ public class FunctionRunsAction implements Action {
 
     @Override
     public String getDisplayName() {
-        return "Function runs";
+        return Messages.FunctionRunsAction_DisplayName();
     }
 
     @Override

@@ -125,6 +125,11 @@ public final class RunPage implements StaplerProxy {
         return new Api(this);
     }
 
+    /** The page's runs as the page's table shows them (with their builds), and its trend. */
+    public RunTable getTable() {
+        return RunTable.of(runs, true, runs.size(), System.currentTimeMillis());
+    }
+
     /**
      * Itself: being a {@link StaplerProxy} is what makes this type reachable by URL under
      * Jenkins' routing rules (a type must declare that it is meant for the web), so that

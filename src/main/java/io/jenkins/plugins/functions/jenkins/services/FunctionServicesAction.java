@@ -5,6 +5,7 @@ import hudson.model.Api;
 import hudson.model.RootAction;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LiveService;
@@ -91,7 +92,7 @@ public class FunctionServicesAction implements RootAction {
 
     @Override
     public String getDisplayName() {
-        return "Function services";
+        return Messages.FunctionServicesAction_DisplayName();
     }
 
     @Override

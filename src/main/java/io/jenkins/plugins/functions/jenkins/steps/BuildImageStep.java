@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
@@ -199,7 +200,7 @@ public class BuildImageStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Build and push an image in the cluster";
+            return Messages.BuildImageStep_DisplayName();
         }
 
         @Override
@@ -215,6 +216,12 @@ public class BuildImageStep extends FunctionStep {
         @Override
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             return StepArguments.bind(new BuildImageStep(), getFunctionName(), arguments);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code greeter (python build) → <image>}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.BUILD, namedArgs);
         }
     }
 

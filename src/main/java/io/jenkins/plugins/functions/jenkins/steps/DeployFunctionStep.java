@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +38,7 @@ public class DeployFunctionStep extends ServeFunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Deploy a function (Deployment without a Service)";
+            return Messages.DeployFunctionStep_DisplayName();
         }
 
         @Override
@@ -52,6 +53,12 @@ public class DeployFunctionStep extends ServeFunctionStep {
         @Override
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             return StepArguments.bind(new DeployFunctionStep(), getFunctionName(), arguments);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code worker (container deploy)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.DEPLOY, namedArgs);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public class RunFunctionStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Run a function as a Kubernetes Job";
+            return Messages.RunFunctionStep_DisplayName();
         }
 
         @Override
@@ -65,6 +66,12 @@ public class RunFunctionStep extends FunctionStep {
         @Override
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             return StepArguments.bind(new RunFunctionStep(), getFunctionName(), arguments);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code hello (container job)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.JOB, namedArgs);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -129,7 +130,7 @@ public class ServeFunctionStep extends FunctionStep {
 
         @Override
         public String getDisplayName() {
-            return "Serve a function (Deployment and Service)";
+            return Messages.ServeFunctionStep_DisplayName();
         }
 
         @Override
@@ -144,6 +145,12 @@ public class ServeFunctionStep extends FunctionStep {
         @Override
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             return StepArguments.bind(new ServeFunctionStep(), getFunctionName(), arguments);
+        }
+
+        /** What the step ran, for the Pipeline graph and stage views: {@code web (container serve)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.of(ActionKind.SERVE, namedArgs);
         }
     }
 

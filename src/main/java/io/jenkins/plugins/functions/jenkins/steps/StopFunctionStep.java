@@ -3,8 +3,10 @@ package io.jenkins.plugins.functions.jenkins.steps;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.runs.ServiceStop;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -62,12 +64,18 @@ public class StopFunctionStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "Stop a served or deployed function";
+            return Messages.StopFunctionStep_DisplayName();
         }
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** What the step stops, for the Pipeline graph and stage views: {@code web (namespace team-a)}. */
+        @Override
+        public String argumentsToString(Map<String, Object> namedArgs) {
+            return StepSummary.ofStop(namedArgs);
         }
     }
 
