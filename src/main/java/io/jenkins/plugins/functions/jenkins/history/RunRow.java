@@ -54,9 +54,12 @@ public final class RunRow {
      * @param now epoch milliseconds: the end of a run that has not ended
      */
     public static RunRow of(FunctionRunAction run, long now) {
-        RunRecord record = run.getRecord();
         Run<?, ?> build = run.getOwner();
-        RunStatus status = RunStatus.of(record.getState(), record.getReason(), build == null || build.isBuilding());
+        RunSummary summary = run.getSummary();
+        // build.xml's summary has state and times; only runs of earlier versions need their record
+        RunRecord record = summary == null ? run.getRecord() : null;
+        RunStatus status = RunStatus.of(summary != null ? summary.state() : record.getState(), run.getReason(),
+                build == null || build.isBuilding());
         Map<String, Object> all = run.getOutputs();
         List<Output> shown = new ArrayList<>();
         Map<String, Object> ordered = new LinkedHashMap<>();
@@ -72,7 +75,8 @@ public final class RunRow {
             }
             shown.add(new Output(e.getKey(), cut(text(e.getValue()), MAX_OUTPUT_VALUE)));
         }
-        return new RunRow(run, status, duration(record, status, now), shown, ordered.size() - shown.size());
+        Long duration = summary != null ? duration(summary, status, now) : duration(record, status, now);
+        return new RunRow(run, status, duration, shown, ordered.size() - shown.size());
     }
 
     /**
@@ -80,6 +84,15 @@ public final class RunRow {
      * was available), or until now for a run still going; null when it is not known (a run
      * recorded before results kept their time, that has not ended).
      */
+    static Long duration(RunSummary summary, RunStatus status, long now) {
+        Long end = summary.finishedAt();
+        if (end == null) {
+            end = status == RunStatus.IN_PROGRESS ? Long.valueOf(now) : null;
+        }
+        return end == null || summary.createdAt() == 0 ? null : Math.max(0, end - summary.createdAt());
+    }
+
+    /** As {@link #duration(RunSummary, RunStatus, long)}, from a whole record (runs of earlier versions). */
     static Long duration(RunRecord record, RunStatus status, long now) {
         List<RunRecord.Transition> transitions = record.getTransitions();
         if (transitions.isEmpty()) {
@@ -214,6 +227,10 @@ public final class RunRow {
 
     /** When the run was created, ISO-8601 UTC. */
     public String getStartedAt() {
+        RunSummary summary = run.getSummary();
+        if (summary != null && summary.createdAt() != 0) {
+            return FunctionRunAction.formatTime(summary.createdAt());
+        }
         List<RunRecord.Transition> transitions = run.getRecord().getTransitions();
         return transitions.isEmpty() ? null : FunctionRunAction.formatTime(transitions.get(0).getTime());
     }
