@@ -6,6 +6,9 @@ import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
+import io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.RunHistory;
@@ -122,6 +125,8 @@ public final class BuildRun {
     private volatile RequestConfigurer configurer;
     /** A service's own wait for readiness (serveFunction's readyTimeout); null for the default. */
     private volatile Duration readyTimeout;
+    /** The step's inputs: earlier runs' artifacts by name ({@code s3://} URIs); see docs/artifacts.md. */
+    private volatile Map<String, String> inputs = Map.of();
 
     /**
      * Adds what a caller's action needs beyond the function to the run's request before it is
@@ -194,6 +199,12 @@ public final class BuildRun {
         return this;
     }
 
+    /** Sets the run's inputs (name: {@code s3://} URI of an earlier run's artifact); before the launch. */
+    public BuildRun inputs(Map<String, String> value) {
+        this.inputs = value == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(value));
+        return this;
+    }
+
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
@@ -227,7 +238,12 @@ public final class BuildRun {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunHistory.addCommitLabel(action, origin);
-            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
+            Map<String, CredentialValue> credentials = new LinkedHashMap<>(RunCredentials.resolve(function, target,
+                    build));
+            io.jenkins.plugins.functions.runtime.Profile profile = Profiles.choose(function, target.profiles());
+            // the store's credential joins the run's (masked in its log, looked up again after a restart)
+            io.jenkins.plugins.functions.runtime.RunArtifacts artifacts = RunArtifactsSetup.prepare(function,
+                    profile.isNone() ? null : profile.name(), inputs, target, build, runId, record, credentials);
             RunRequest.Builder requestBuilder = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)
@@ -238,8 +254,9 @@ public final class BuildRun {
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
-                    .profile(Profiles.choose(function, target.profiles()))
-                    .credentials(credentials);
+                    .profile(profile)
+                    .credentials(credentials)
+                    .artifacts(artifacts);
             RequestConfigurer c = configurer;
             if (c != null) {
                 c.configure(requestBuilder, function, target, log);
@@ -269,7 +286,11 @@ public final class BuildRun {
                 // what a service's start waits, kept so a start re-attached after a restart waits as long
                 Duration wait = call.action() == ActionKind.JOB || call.action() == ActionKind.BUILD
                         ? request.timeout() : FunctionEngine.readyWait(plan, readyTimeout);
-                handle = engine.start(plan, listener(build, listener, record, target, runId, observer), readyTimeout);
+                RunArtifactsSetup.Collection collection = artifacts == null || call.action() != ActionKind.JOB ? null
+                        : new RunArtifactsSetup.Collection(target.artifactStore(profile.isNone() ? null : profile.name()),
+                        artifacts.keys(), artifacts.prefix(), ArtifactFields.artifacts(function));
+                handle = engine.start(plan, new BuildListener(build, listener, record, target, runId, observer,
+                        collection), readyTimeout);
                 observer.started(handle, wait == null ? null : wait.toMillis());
             }
         } catch (SpecException e) {
@@ -348,7 +369,8 @@ public final class BuildRun {
                                    TaskListener listener, RunRecord record, List<String> credentialIds,
                                    Observer observer) throws IOException {
         Clusters.Target target = Clusters.forBuild(build);
-        RunListener runListener = listener(build, listener, record, target, record.getRunId(), observer);
+        RunListener runListener = new BuildListener(build, listener, record, target, record.getRunId(), observer,
+                collectionAfterRestart(record, target, build));
         if (credentialIds != null && !credentialIds.isEmpty()) {
             // The values were never saved: look them up again, so the resumed log stays masked.
             runListener = SecretMasker.wrap(runListener, RunCredentials.maskedValues(credentialIds, target, build));
@@ -370,9 +392,26 @@ public final class BuildRun {
         }
     }
 
-    private static RunListener listener(Run<?, ?> build, TaskListener listener, RunRecord record,
-                                        Clusters.Target target, String runId, Observer observer) {
-        return new BuildListener(build, listener, record, target, runId, observer);
+    /**
+     * Where a resumed job run's artifacts are: its profile's store again, its key looked up again;
+     * null for a service, without a store, or when the key cannot be had (then none are listed).
+     */
+    private static RunArtifactsSetup.Collection collectionAfterRestart(RunRecord record, Clusters.Target target,
+                                                                      Run<?, ?> build) {
+        try {
+            if (!ActionKind.JOB.id().equals(record.getAction())) {
+                return null;
+            }
+            StoreAccess access = target.artifactStore(RunArtifactsSetup.profileOf(record));
+            if (access == null) {
+                return null;
+            }
+            return new RunArtifactsSetup.Collection(access, RunArtifactsSetup.keys(access, target, build),
+                    access.store().runPrefix(Clusters.jobName(build), build.getNumber(), record.getRunId()), List.of());
+        } catch (IOException | SpecException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "cannot list the artifacts of run " + record.getRunId() + " after a restart", e);
+            return null;
+        }
     }
 
     /** Writes the run's narration and log to the build log and keeps its record up to date. */
@@ -383,9 +422,12 @@ public final class BuildRun {
         private final Clusters.Target target;
         private final String runId;
         private final Observer observer;
+        /** Where the run's artifacts are, to list them when it ended; null for none. */
+        private final RunArtifactsSetup.Collection artifacts;
 
         BuildListener(Run<?, ?> build, TaskListener listener, RunRecord record, Clusters.Target target, String runId,
-                      Observer observer) {
+                      Observer observer, RunArtifactsSetup.Collection artifacts) {
+            this.artifacts = artifacts;
             this.build = build;
             this.log = listener.getLogger();
             this.record = record;
@@ -429,6 +471,30 @@ public final class BuildRun {
 
         @Override
         public void onComplete(RunOutcome outcome) {
+            if (artifacts == null) {
+                complete(outcome);
+                return;
+            }
+            // Listing the store is network I/O: on the launch pool, never on the engine's threads.
+            LAUNCHER.execute(() -> {
+                RunOutcome checked = outcome;
+                try {
+                    List<RunRecord.Artifact> stored = RunArtifactsSetup.collect(artifacts);
+                    record.setArtifacts(stored);
+                    for (RunRecord.Artifact a : stored) {
+                        log.println(PREFIX + "Artifact " + a.getName() + ": " + a.getUri() + " (" + a.getSize()
+                                + " bytes)");
+                    }
+                    checked = RunArtifactsSetup.checked(outcome, artifacts.declared(), stored,
+                            artifacts.access().store().uri(artifacts.prefix()));
+                } catch (IOException | RuntimeException e) {
+                    log.println(PREFIX + "Could not list the run's artifacts: " + e.getMessage());
+                }
+                complete(checked);
+            });
+        }
+
+        private void complete(RunOutcome outcome) {
             record.finish(outcome, RunHistory.keepOutputs(build, runId, json(outcome.outputs())));
             save(build);
             Long started = record.timeOf(RunState.CREATED);
