@@ -267,7 +267,7 @@ public final class Clusters {
                 .withArtifactStores(profile -> {
                     io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig c = config.artifactStoreFor(profile);
                     return c == null ? null : new io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess(c.toStore(),
-                            c.getCredentialsId(), c.isKeepWithBuildDeletion());
+                            c.getCredentialsId(), false);
                 });
     }
 

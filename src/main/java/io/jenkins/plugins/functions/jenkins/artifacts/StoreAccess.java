@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param store                 the store
  * @param credentialsId         a username with password credential: access key id and secret key
- * @param keepWithBuildDeletion whether a deleted build's artifacts stay in the store
+ * @param keepWithBuildDeletion whether a deleted build's artifacts stay in the store (for the retention pass
+ *                              still to come, docs/artifacts.md; always false for now)
  */
 public record StoreAccess(ArtifactStore store, String credentialsId, boolean keepWithBuildDeletion) {
 

@@ -36,7 +36,6 @@ public class ArtifactStoreConfig extends AbstractDescribableImpl<ArtifactStoreCo
     private boolean pathStyle = true;
     private String root;
     private String credentialsId;
-    private boolean keepWithBuildDeletion;
 
     /** @throws IllegalArgumentException naming the field, the value and what is allowed */
     @DataBoundConstructor
@@ -114,16 +113,6 @@ public class ArtifactStoreConfig extends AbstractDescribableImpl<ArtifactStoreCo
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = trimToNull(credentialsId);
-    }
-
-    public boolean isKeepWithBuildDeletion() {
-        return keepWithBuildDeletion;
-    }
-
-    /** Keep a build's artifacts when the build is deleted; off: they are deleted with it. */
-    @DataBoundSetter
-    public void setKeepWithBuildDeletion(boolean keep) {
-        this.keepWithBuildDeletion = keep;
     }
 
     /** The store as the engine takes it. */
