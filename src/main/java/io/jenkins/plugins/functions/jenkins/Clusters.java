@@ -50,6 +50,8 @@ public final class Clusters {
         private Map<String, Profile> profiles = Map.of();
         private CredentialsLookup credentials = CredentialsLookup.NONE;
         private String builderImage;
+        private java.util.function.Function<String, io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess>
+                artifactStores = profile -> null;
 
         /** Only the default namespace allowed, default pod security, no controller label. */
         public Target(FunctionEngine engine, String defaultNamespace, RuntimeRegistry runtimes) {
@@ -106,6 +108,18 @@ public final class Clusters {
         public Target withBuilderImage(String value) {
             this.builderImage = value;
             return this;
+        }
+
+        /** This target with the administrator's artifact stores: the store of a run under a profile (null name: none). */
+        public Target withArtifactStores(
+                java.util.function.Function<String, io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess> value) {
+            this.artifactStores = value;
+            return this;
+        }
+
+        /** The artifact store of a run under that profile (null for none), or null when none is configured. */
+        public io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess artifactStore(String profile) {
+            return artifactStores.apply(profile);
         }
 
         /** The image builds run in, or null for the plugin's default. */
@@ -249,7 +263,12 @@ public final class Clusters {
                 config.podSecurity(), config.getControllerId())
                 .withProfiles(config.profileMap())
                 .withCredentials(Clusters::credentialInContext)
-                .withBuilderImage(config.getBuilderImage());
+                .withBuilderImage(config.getBuilderImage())
+                .withArtifactStores(profile -> {
+                    io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig c = config.artifactStoreFor(profile);
+                    return c == null ? null : new io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess(c.toStore(),
+                            c.getCredentialsId(), false);
+                });
     }
 
     private static CredentialValue credentialInContext(String id, Run<?, ?> build) throws IOException {

@@ -129,8 +129,11 @@ public final class FunctionEngine implements AutoCloseable {
     public RunHandle start(Plan plan, RunListener runListener, Duration readyTimeout) {
         ensureOpen();
         // every runtime's runs: the credentials' values never reach the listener (the build log)
-        RunListener listener = SecretMasker.wrap(runListener,
-                SecretMasker.valuesOf(plan.request().credentials().values()));
+        java.util.List<String> masked = new java.util.ArrayList<>(SecretMasker.valuesOf(plan.request().credentials().values()));
+        if (plan.request().artifacts() != null) {
+            masked.add(plan.request().artifacts().keys().secretAccessKey()); // the store's key, in the run's Secret
+        }
+        RunListener listener = SecretMasker.wrap(runListener, masked);
         HasMetadata workload = plan.workload();
         RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
                 plan.request().runId());

@@ -57,6 +57,11 @@ public final class RunRecord implements Serializable {
      */
     private Long finishedAt;
 
+    /** The artifacts the run stored (docs/artifacts.md); null on records from before artifacts. */
+    private List<Artifact> artifacts;
+    /** The inputs the run was given, each with the run it came from; null when none. */
+    private List<Input> inputs;
+
     /** For readers that set the fields themselves (JSON). */
     private RunRecord() {
         this.runId = null;
@@ -319,5 +324,106 @@ public final class RunRecord implements Serializable {
 
     public synchronized Long getFinishedAt() {
         return finishedAt;
+    }
+
+    // ---- artifacts and inputs (docs/artifacts.md) -------------------------------------------------
+
+    /** One artifact the run stored: a plain class (XStream and Jackson field access both read it). */
+    public static final class Artifact implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final String uri;
+        private final long size;
+        private final String sha256;
+        private final String mediaType;
+
+        /** For readers that set the fields themselves (JSON). */
+        private Artifact() {
+            this(null, null, 0L, null, null);
+        }
+
+        public Artifact(String name, String uri, long size, String sha256, String mediaType) {
+            this.name = name;
+            this.uri = uri;
+            this.size = size;
+            this.sha256 = sha256;
+            this.mediaType = mediaType;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        /** {@code s3://bucket/key}. */
+        public String getUri() {
+            return uri;
+        }
+
+        public long getSize() {
+            return size;
+        }
+
+        /** The SHA-256 of the content in hex, or null when the writer did not record one. */
+        public String getSha256() {
+            return sha256;
+        }
+
+        public String getMediaType() {
+            return mediaType;
+        }
+    }
+
+    /** One input of the run: its name, the URI, and the run that produced it when known. */
+    public static final class Input implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final String uri;
+        private final String producerRunId;
+        private final String producerFunction;
+
+        /** For readers that set the fields themselves (JSON). */
+        private Input() {
+            this(null, null, null, null);
+        }
+
+        public Input(String name, String uri, String producerRunId, String producerFunction) {
+            this.name = name;
+            this.uri = uri;
+            this.producerRunId = producerRunId;
+            this.producerFunction = producerFunction;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public String getUri() {
+            return uri;
+        }
+
+        /** The id of the run whose artifact this is, or null when it is not a run's of this build. */
+        public String getProducerRunId() {
+            return producerRunId;
+        }
+
+        public String getProducerFunction() {
+            return producerFunction;
+        }
+    }
+
+    public synchronized List<Artifact> getArtifacts() {
+        return artifacts == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(artifacts));
+    }
+
+    public synchronized void setArtifacts(List<Artifact> value) {
+        this.artifacts = value == null || value.isEmpty() ? null : new ArrayList<>(value);
+    }
+
+    public synchronized List<Input> getInputs() {
+        return inputs == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inputs));
+    }
+
+    public synchronized void setInputs(List<Input> value) {
+        this.inputs = value == null || value.isEmpty() ? null : new ArrayList<>(value);
     }
 }

@@ -143,6 +143,15 @@ public final class CredentialEnv {
             vars.add(new EnvVarBuilder().withName(e.name()).withNewValueFrom().withNewSecretKeyRef()
                     .withName(secretName).withKey(e.name()).endSecretKeyRef().endValueFrom().build());
         }
+        // The artifact store's variables before the function's own (which may use $(VAR) of them),
+        // its keys in the same Secret (ArtifactEnv).
+        List<EnvVar> store = ArtifactEnv.of(request, secretName);
+        if (!store.isEmpty()) {
+            List<EnvVar> all = new ArrayList<>(store);
+            all.addAll(vars);
+            vars = all;
+            data.putAll(ArtifactEnv.secretData(request));
+        }
         if (data.isEmpty()) {
             return new CredentialEnv(vars, null, List.of(), null);
         }

@@ -27,6 +27,8 @@ import io.jenkins.plugins.functions.runtime.build.ImageBuild;
  * @param credentials the Jenkins credentials the run uses, by id, resolved for this run only; their
  *                    values go into per-run Secrets and are masked in logs; never persisted
  * @param build       for a {@code build} run: what to build and where to push it; null otherwise
+ * @param artifacts   the run's place in the artifact store and its inputs; null when no store is
+ *                    configured (the pod then gets no store variables)
  */
 public record RunRequest(
         FunctionSpec function,
@@ -40,7 +42,8 @@ public record RunRequest(
         PodSecurity.Policy podSecurity,
         Profile profile,
         Map<String, CredentialValue> credentials,
-        ImageBuild build) {
+        ImageBuild build,
+        RunArtifacts artifacts) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -60,7 +63,7 @@ public record RunRequest(
     public String toString() {
         return "RunRequest[" + function.name() + "@" + function.version() + ", " + action + ", run " + runId
                 + ", namespace " + namespace + ", profile " + (profile.isNone() ? "none" : profile.name())
-                + ", credentials " + credentials.keySet() + "]";
+                + ", credentials " + credentials.keySet() + (artifacts == null ? "" : ", " + artifacts) + "]";
     }
 
     public static Builder builder(FunctionSpec function, ActionKind action) {
@@ -81,6 +84,7 @@ public record RunRequest(
         private Profile profile = Profile.NONE;
         private Map<String, CredentialValue> credentials = Map.of();
         private ImageBuild build;
+        private RunArtifacts artifacts;
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -147,9 +151,15 @@ public record RunRequest(
             return this;
         }
 
+        /** The run's place in the artifact store and its inputs (null: no store). */
+        public Builder artifacts(RunArtifacts value) {
+            this.artifacts = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
-                    podSecurity, profile, credentials, build);
+                    podSecurity, profile, credentials, build, artifacts);
         }
     }
 }

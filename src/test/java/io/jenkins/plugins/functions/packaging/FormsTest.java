@@ -50,7 +50,7 @@ class FormsTest {
 
     /** The steps' list and map arguments: written in the Pipeline script, not in the form. */
     private static final Set<String> NOT_IN_STEP_FORMS = Set.of("command", "args", "env", "resources", "labels",
-            "parameters", "source", "requirements", "ports", "readinessProbe", "volumes", "fields");
+            "parameters", "source", "requirements", "ports", "readinessProbe", "volumes", "fields", "inputs");
 
     /** The run fields Build image inherits and refuses: a build has no command, environment or parameters. */
     private static final Set<String> NOT_IN_BUILD_IMAGE_FORM = Set.of("command", "args", "env", "parameters",

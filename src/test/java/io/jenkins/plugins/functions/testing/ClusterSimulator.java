@@ -397,6 +397,26 @@ public final class ClusterSimulator implements TestCluster {
     }
 
     /**
+     * What a container does outside the cluster when it starts, given its environment as the
+     * kubelet resolves it (Secrets included): how a simulated pod reaches a real service of the
+     * test, such as the artifact store ({@link S3TestServer}). Runs on the simulator's loop thread,
+     * before the container's first line; keep it short.
+     */
+    @FunctionalInterface
+    public interface ContainerAction {
+        void run(Map<String, String> env) throws Exception;
+    }
+
+    private final Map<String, ContainerAction> startActions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Runs the action when a container of exactly this image starts (see {@link ContainerAction}). */
+    public ClusterSimulator onStart(String image, ContainerAction action) {
+        startActions.put(Objects.requireNonNull(image), Objects.requireNonNull(action));
+        kubelet.startActions(i -> i == null ? null : startActions.get(i));
+        return this;
+    }
+
+    /**
      * How long a second written in a Kubernetes spec (and a script's {@code sleep 1}) lasts here;
      * default one second. Affects timers started afterwards.
      */

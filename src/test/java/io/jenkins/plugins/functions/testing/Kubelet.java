@@ -80,6 +80,8 @@ final class Kubelet {
     private final Map<String, PodRun> runs = new HashMap<>(); // by uid, loop thread only
     private final Map<String, PodLogs> logs = new ConcurrentHashMap<>(); // by namespace/name
     private int nextIp = 10;
+    /** What a container of an image does to the world outside the cluster when it starts; by image. */
+    private volatile java.util.function.Function<String, ClusterSimulator.ContainerAction> startActions = image -> null;
 
     Kubelet(KubernetesClient client, ControlLoop loop, BiFunction<Container, String, PodBehavior> behaviors,
             Supplier<Duration> specSecond, Consumer<ClusterSimulator.PodStatusWrite> statusWritten) {
@@ -88,6 +90,33 @@ final class Kubelet {
         this.behaviors = behaviors;
         this.specSecond = specSecond;
         this.statusWritten = statusWritten;
+    }
+
+    void startActions(java.util.function.Function<String, ClusterSimulator.ContainerAction> actions) {
+        this.startActions = actions;
+    }
+
+    /**
+     * A container's environment as the real kubelet resolves it: plain values, and secretKeyRefs
+     * read from the Secret in the pod's namespace (base64-decoded); a missing one is left out.
+     */
+    private Map<String, String> resolvedEnv(String namespace, Container c) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (io.fabric8.kubernetes.api.model.EnvVar e : c.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of()
+                : c.getEnv()) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+                        .withName(e.getValueFrom().getSecretKeyRef().getName()).get();
+                String data = secret == null || secret.getData() == null ? null
+                        : secret.getData().get(e.getValueFrom().getSecretKeyRef().getKey());
+                if (data != null) {
+                    env.put(e.getName(), new String(java.util.Base64.getDecoder().decode(data), StandardCharsets.UTF_8));
+                }
+            } else if (e.getValue() != null) {
+                env.put(e.getName(), e.getValue());
+            }
+        }
+        return env;
     }
 
     /** The logs of the pod currently stored under that name, or null; any thread. */
@@ -489,6 +518,7 @@ final class Kubelet {
         final String image;
         final String terminationMessagePolicy;
         final PodBehavior behavior;
+        final Container spec;
         final ContainerLog log;
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
         State state = State.WAITING;
@@ -508,6 +538,7 @@ final class Kubelet {
             this.image = c.getImage();
             this.terminationMessagePolicy = c.getTerminationMessagePolicy();
             this.behavior = behavior;
+            this.spec = c;
             this.log = pod.logs.add(c.getName());
         }
 
@@ -565,6 +596,14 @@ final class Kubelet {
             waitingMessage = null;
             ready = false;
             log.start();
+            ClusterSimulator.ContainerAction action = startActions.apply(image);
+            if (action != null) {
+                try {
+                    action.run(resolvedEnv(pod.namespace, spec));
+                } catch (Exception e) {
+                    throw new IllegalStateException("the start action of " + image + " failed", e);
+                }
+            }
             writer = new LineWriter(behavior.timeline(), log, System.nanoTime());
             writer.writeDue();
             if (!behavior.readinessFails()) {

@@ -54,6 +54,10 @@ public class FunctionResultEnvironment extends InvisibleAction implements Enviro
             }
             put(v, "OUTPUT_" + variableName(e.getKey()), String.valueOf(value));
         }
+        // the run's artifacts: FUNCTION_ARTIFACT_<NAME> is its s3:// URI (docs/artifacts.md)
+        for (RunRecord.Artifact a : record.getArtifacts()) {
+            put(v, "ARTIFACT_" + variableName(a.getName()), a.getUri());
+        }
         return v;
     }
 

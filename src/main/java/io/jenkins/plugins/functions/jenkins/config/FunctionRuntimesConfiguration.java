@@ -65,6 +65,8 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private String builderImage;
     /** This controller's id in the labels of its runs' objects; generated once, never configured. */
     private String controllerId;
+    /** Where runs keep their artifacts (docs/artifacts.md); null: no store, the feature is off. */
+    private ArtifactStoreConfig artifactStore;
 
     public FunctionRuntimesConfiguration() {
         load();
@@ -285,6 +287,33 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     public void setBuilderImage(String builderImage) {
         this.builderImage = trimToNull(builderImage);
         save();
+    }
+
+    // ---- artifact store (docs/artifacts.md) ----------------------------------------------------
+
+    public ArtifactStoreConfig getArtifactStore() {
+        return artifactStore;
+    }
+
+    @DataBoundSetter
+    public void setArtifactStore(ArtifactStoreConfig artifactStore) {
+        this.artifactStore = artifactStore;
+        save();
+    }
+
+    /**
+     * The store of a run under this profile (null for none): the profile's own when it has one,
+     * else the global one; null when neither is configured.
+     */
+    public ArtifactStoreConfig artifactStoreFor(String profileName) {
+        if (profileName != null && profiles != null) {
+            for (ProfileConfig p : profiles) {
+                if (profileName.equals(p.getName()) && p.getArtifactStore() != null) {
+                    return p.getArtifactStore();
+                }
+            }
+        }
+        return artifactStore;
     }
 
     /**

@@ -44,6 +44,8 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
     private String gpuResourceName;
     private String serviceAccount;
     private String imagePullSecrets;
+    /** This profile's own artifact store (a team's); null: the global one. */
+    private ArtifactStoreConfig artifactStore;
 
     /** @throws IllegalArgumentException naming the field, the value and what is allowed */
     @DataBoundConstructor
@@ -253,6 +255,16 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
         if (value != null) {
             m.put(key, value);
         }
+    }
+
+    public ArtifactStoreConfig getArtifactStore() {
+        return artifactStore;
+    }
+
+    /** A store of this profile's own, for a team whose artifacts must stay apart; null for the global one. */
+    @DataBoundSetter
+    public void setArtifactStore(ArtifactStoreConfig artifactStore) {
+        this.artifactStore = artifactStore;
     }
 
     private static String trimToNull(String s) {

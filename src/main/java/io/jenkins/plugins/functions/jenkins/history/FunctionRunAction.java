@@ -525,4 +525,113 @@ public class FunctionRunAction implements RunAction2 {
             return Map.of("raw", json);
         }
     }
+
+    // ---- artifacts and inputs (docs/artifacts.md) -------------------------------------------------
+
+    /** The artifacts the run stored: name, {@code s3://} URI, size, SHA-256, media type. */
+    @Exported(visibility = 3)
+    public List<ArtifactView> getArtifacts() {
+        List<ArtifactView> views = new java.util.ArrayList<>();
+        for (RunRecord.Artifact a : record.getArtifacts()) {
+            views.add(new ArtifactView(a, consumersOf(a.getUri())));
+        }
+        return views;
+    }
+
+    /** The inputs the run took, each with the run of this build that produced it (when one did). */
+    @Exported(visibility = 3)
+    public List<InputView> getInputs() {
+        List<InputView> views = new java.util.ArrayList<>();
+        record.getInputs().forEach(i -> views.add(new InputView(i)));
+        return views;
+    }
+
+    /** The runs of this build that took the artifact of that URI as an input, by run id. */
+    private List<String> consumersOf(String uri) {
+        List<String> consumers = new java.util.ArrayList<>();
+        if (owner != null) {
+            for (FunctionRunAction other : of(owner)) {
+                for (RunRecord.Input in : other.getRecord().getInputs()) {
+                    if (uri.equals(in.getUri())) {
+                        consumers.add(other.getRecord().getRunId());
+                    }
+                }
+            }
+        }
+        return consumers;
+    }
+
+    /** One artifact on the page and in the REST API. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class ArtifactView {
+        private final RunRecord.Artifact artifact;
+        private final List<String> consumedBy;
+
+        ArtifactView(RunRecord.Artifact artifact, List<String> consumedBy) {
+            this.artifact = artifact;
+            this.consumedBy = consumedBy;
+        }
+
+        @Exported
+        public String getName() {
+            return artifact.getName();
+        }
+
+        @Exported
+        public String getUri() {
+            return artifact.getUri();
+        }
+
+        @Exported
+        public long getSize() {
+            return artifact.getSize();
+        }
+
+        @Exported
+        public String getSha256() {
+            return artifact.getSha256();
+        }
+
+        @Exported
+        public String getMediaType() {
+            return artifact.getMediaType();
+        }
+
+        /** The ids of the runs of this build that took it as an input. */
+        @Exported
+        public List<String> getConsumedBy() {
+            return consumedBy;
+        }
+    }
+
+    /** One input on the page and in the REST API. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class InputView {
+        private final RunRecord.Input input;
+
+        InputView(RunRecord.Input input) {
+            this.input = input;
+        }
+
+        @Exported
+        public String getName() {
+            return input.getName();
+        }
+
+        @Exported
+        public String getUri() {
+            return input.getUri();
+        }
+
+        /** The run of this build that produced it, or null. */
+        @Exported
+        public String getProducerRunId() {
+            return input.getProducerRunId();
+        }
+
+        @Exported
+        public String getProducerFunction() {
+            return input.getProducerFunction();
+        }
+    }
 }

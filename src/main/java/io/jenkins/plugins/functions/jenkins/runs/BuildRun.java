@@ -5,6 +5,9 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
+import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
+import io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.LogTail;
@@ -118,6 +121,8 @@ public final class BuildRun {
     private volatile RequestConfigurer configurer;
     /** A service's own wait for readiness (serveFunction's readyTimeout); null for the default. */
     private volatile Duration readyTimeout;
+    /** The step's inputs: earlier runs' artifacts by name ({@code s3://} URIs); see docs/artifacts.md. */
+    private volatile Map<String, String> inputs = Map.of();
 
     /**
      * Adds what a caller's action needs beyond the function to the run's request before it is
@@ -191,6 +196,12 @@ public final class BuildRun {
         return this;
     }
 
+    /** Sets the run's inputs (name: {@code s3://} URI of an earlier run's artifact); before the launch. */
+    public BuildRun inputs(Map<String, String> value) {
+        this.inputs = value == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(value));
+        return this;
+    }
+
     /** Launches on the plugin's small launch pool: the caller's thread does not wait. */
     public void launchAsync() {
         LAUNCHER.execute(this::launch);
@@ -229,7 +240,12 @@ public final class BuildRun {
                 origin.put(RunLabels.CONTROLLER, target.controllerId());
             }
             RunHistory.addCommitLabel(action, origin);
-            Map<String, CredentialValue> credentials = RunCredentials.resolve(function, target, build);
+            Map<String, CredentialValue> credentials = new LinkedHashMap<>(RunCredentials.resolve(function, target,
+                    build));
+            io.jenkins.plugins.functions.runtime.Profile profile = Profiles.choose(function, target.profiles());
+            // the store's credential joins the run's (masked in its log, looked up again after a restart)
+            io.jenkins.plugins.functions.runtime.RunArtifacts artifacts = RunArtifactsSetup.prepare(function,
+                    profile.isNone() ? null : profile.name(), inputs, target, build, runId, record, credentials);
             RunRequest.Builder requestBuilder = RunRequest.builder(function, call.action())
                     .runId(runId)
                     .namespace(ns)
@@ -240,8 +256,9 @@ public final class BuildRun {
                             RunLabels.JENKINS_BUILD_URL_ANNOTATION, build.getUrl(),
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
-                    .profile(Profiles.choose(function, target.profiles()))
-                    .credentials(credentials);
+                    .profile(profile)
+                    .credentials(credentials)
+                    .artifacts(artifacts);
             RequestConfigurer c = configurer;
             if (c != null) {
                 c.configure(requestBuilder, function, target, log);
@@ -278,8 +295,11 @@ public final class BuildRun {
                     return;
                 }
                 FunctionEngine engine = target.engine();
-                handle = engine.start(plan, new BuildRunListener(build, listener, action, target, observer, LogTail.NONE),
-                        readyTimeout);
+                RunArtifactsSetup.Collection collection = artifacts == null || call.action() != ActionKind.JOB ? null
+                        : new RunArtifactsSetup.Collection(target.artifactStore(profile.isNone() ? null : profile.name()),
+                        artifacts.keys(), artifacts.prefix(), ArtifactFields.artifacts(function));
+                handle = engine.start(plan, new BuildRunListener(build, listener, action, target, observer, LogTail.NONE,
+                        collection), readyTimeout);
                 observer.started(handle, wait == null ? null : wait.toMillis());
             }
         } catch (SpecException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
@@ -16,9 +17,11 @@ import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.RunLabels;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,15 +46,19 @@ final class BuildRunListener implements RunListener {
     private final BuildRun.Observer observer;
     /** After a restart: the lines the build log has already, which the resumed log skips. */
     private final LogTail copied;
+    /** Where the run's artifacts are, listed when it ends; null for none. */
+    private final RunArtifactsSetup.Collection artifacts;
     private final RunMailbox mailbox = new RunMailbox();
 
     // the log's position: on the mailbox's thread only
     private LogCursor cursor;
     private LogCursor checkpointed;
     private boolean checkpointDue;
+    /** The outcome as recorded (the engine's, or a job's whose declared artifacts are missing). */
+    private volatile RunOutcome recorded;
 
     BuildRunListener(Run<?, ?> build, TaskListener listener, FunctionRunAction action, Clusters.Target target,
-                     BuildRun.Observer observer, LogTail copied) {
+                     BuildRun.Observer observer, LogTail copied, RunArtifactsSetup.Collection artifacts) {
         this.build = build;
         this.log = listener.getLogger();
         this.action = action;
@@ -59,6 +66,7 @@ final class BuildRunListener implements RunListener {
         this.target = target;
         this.observer = observer;
         this.copied = copied;
+        this.artifacts = artifacts;
     }
 
     /** A new version of a service replaced the one a run on another (or this) build served. */
@@ -125,25 +133,59 @@ final class BuildRunListener implements RunListener {
         observer.logCursor(position);
     }
 
-    /** The end is judged: recorded in the run's file before the engine deletes the workload. */
+    /**
+     * The end is judged: recorded in the run's file before the engine deletes the workload. A job
+     * that declares artifacts has the store listed first (network I/O: on the launch pool, never
+     * on the engine's or the mailbox's threads); a declared artifact that is missing fails it.
+     */
     @Override
     public CompletionStage<Void> onOutcome(RunOutcome outcome) {
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
-        mailbox.execute(() -> {
-            try {
-                checkpoint();
-                record.finish(outcome, json(outcome.outputs()));
-                action.recordChanged();
-            } finally {
-                recorded.complete(null);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (artifacts == null) {
+            mailbox.execute(() -> record(outcome, List.of(), done));
+        } else {
+            BuildRun.onLaunchPool(() -> {
+                List<String> said = new java.util.ArrayList<>();
+                RunOutcome checked = withArtifacts(outcome, said);
+                mailbox.execute(() -> record(checked, said, done));
+            });
+        }
+        return done;
+    }
+
+    /** The outcome once the run's artifacts are listed and recorded; {@code said}: what to tell the build log. */
+    private RunOutcome withArtifacts(RunOutcome outcome, List<String> said) {
+        try {
+            List<RunRecord.Artifact> stored = RunArtifactsSetup.collect(artifacts);
+            record.setArtifacts(stored);
+            for (RunRecord.Artifact a : stored) {
+                said.add("Artifact " + a.getName() + ": " + a.getUri() + " (" + a.getSize() + " bytes)");
             }
-        });
-        return recorded;
+            return RunArtifactsSetup.checked(outcome, artifacts.declared(), stored,
+                    artifacts.access().store().uri(artifacts.prefix()));
+        } catch (IOException | RuntimeException e) {
+            said.add("Could not list the run's artifacts: " + e.getMessage());
+            return outcome;
+        }
+    }
+
+    /** On the mailbox's thread: the outcome into the record and its file. */
+    private void record(RunOutcome outcome, List<String> said, CompletableFuture<Void> done) {
+        try {
+            checkpoint();
+            said.forEach(line -> log.println(BuildRun.PREFIX + line));
+            recorded = outcome;
+            record.finish(outcome, json(outcome.outputs()));
+            action.recordChanged();
+        } finally {
+            done.complete(null);
+        }
     }
 
     @Override
-    public void onComplete(RunOutcome outcome) {
+    public void onComplete(RunOutcome engineOutcome) {
         mailbox.execute(() -> {
+            RunOutcome outcome = recorded != null ? recorded : engineOutcome;
             checkpoint();
             record.finish(outcome, json(outcome.outputs()));
             action.recordChanged();

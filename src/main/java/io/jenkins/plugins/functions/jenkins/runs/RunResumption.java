@@ -6,6 +6,7 @@ import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
+import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
@@ -118,7 +119,8 @@ public final class RunResumption {
                     : action.getLogOffset();
             LogTail copied = LogTail.read(build, from);
             log.println(BuildRun.PREFIX + "Resuming " + ref + " after a restart (log from " + position.cursor() + ")");
-            RunListener runListener = new BuildRunListener(build, listener, action, target, observer, copied);
+            RunListener runListener = new BuildRunListener(build, listener, action, target, observer, copied,
+                    RunArtifactsSetup.afterRestart(record, target, build));
             List<String> credentialIds = !record.getCredentialIds().isEmpty() ? record.getCredentialIds()
                     : saved.credentialIds() == null ? List.of() : saved.credentialIds();
             if (!credentialIds.isEmpty()) {

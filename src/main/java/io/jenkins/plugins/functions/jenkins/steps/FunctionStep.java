@@ -331,6 +331,29 @@ public abstract class FunctionStep extends Step {
     }
 
     /** What this step asks for, in the form the steps and the freestyle builders share. */
+    // ---- inputs (docs/artifacts.md) -----------------------------------------------------------------
+
+    Map<String, Object> inputs;
+
+    public Map<String, Object> getInputs() {
+        return inputs;
+    }
+
+    /** Earlier runs' artifacts the function takes, by name: {@code [model: train.artifacts.model]}. */
+    @DataBoundSetter
+    public void setInputs(Map<String, Object> inputs) {
+        this.inputs = inputs == null || inputs.isEmpty() ? null : new LinkedHashMap<>(inputs);
+    }
+
+    /** The inputs as text (a GString or a URI object becomes its text), by name; empty when none. */
+    Map<String, String> inputsByName() {
+        Map<String, String> byName = new LinkedHashMap<>();
+        if (inputs != null) {
+            inputs.forEach((k, v) -> byName.put(k, v == null ? null : v.toString()));
+        }
+        return byName;
+    }
+
     FunctionCall call(String stepName, ActionKind action) {
         return new FunctionCall(stepName, action, file, inlineFields(), parameters, namespace, timeout, failOnError);
     }

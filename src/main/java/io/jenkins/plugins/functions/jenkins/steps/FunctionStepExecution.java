@@ -108,7 +108,8 @@ public abstract class FunctionStepExecution extends StepExecution {
                 context.get(EnvVars.class), new Observer());
         FilePath ws = workspace;
         run.configuredBy((request, function, target, log) -> configure(request, function, target, build, ws, log))
-                .readyTimeout(readyTimeout);
+                .readyTimeout(readyTimeout)
+                .inputs(step.inputsByName());
         run.launchAsync();
         return false;
     }
@@ -187,6 +188,9 @@ public abstract class FunctionStepExecution extends StepExecution {
         r.put("reason", outcome.reason());
         r.put("message", outcome.message());
         r.put("outputs", new LinkedHashMap<>(outcome.outputs()));
+        Map<String, Object> artifacts = new LinkedHashMap<>();
+        record.getArtifacts().forEach(a -> artifacts.put(a.getName(), a.getUri()));
+        r.put("artifacts", artifacts); // name: s3:// URI, for a later step's inputs (docs/artifacts.md)
         r.put("runId", record.getRunId());
         r.put("function", record.getFunctionName());
         r.put("version", record.getFunctionVersion());

@@ -9,6 +9,7 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.Resources;
 import io.jenkins.plugins.functions.model.Resources.Amounts;
 import io.jenkins.plugins.functions.runtime.RunLabels;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.Names;
@@ -43,7 +44,8 @@ public final class ContainerFunctionParser {
     /** The fields of a container function, in the order messages list them. */
     public static final List<String> FIELDS = Stream.concat(Stream.concat(CommonFields.ALL.stream(),
             Stream.of(IMAGE, COMMAND, ARGS, ENV, WORKING_DIR, IMAGE_PULL_POLICY, RESOURCES, SERVICE_ACCOUNT)),
-            Stream.concat(ServiceSettingsParser.FIELDS.stream(), PodFields.FIELDS.stream()))
+            Stream.concat(ServiceSettingsParser.FIELDS.stream(), Stream.concat(PodFields.FIELDS.stream(),
+                    ArtifactFields.FIELDS.stream())))
             .toList();
 
     /** Names the engine sets in every function's environment. */

@@ -27,6 +27,7 @@ import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
 import io.jenkins.plugins.functions.runtime.build.ImageReference;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.Collections;
@@ -91,7 +92,8 @@ public final class ContainerRuntime implements FunctionRuntime {
 
     @Override
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
-        return PodFields.canonical(ServiceSettingsParser.canonical(read(function).toSpec(KIND), function), function);
+        return ArtifactFields.canonical(PodFields.canonical(ServiceSettingsParser.canonical(read(function).toSpec(KIND),
+                function), function), function);
     }
 
     @Override
@@ -221,6 +223,7 @@ public final class ContainerRuntime implements FunctionRuntime {
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withSpec(pod.build())
                 .build();
+        InputDownloads.apply(request, template.getSpec(), template.getSpec().getContainers().get(0), env.envVars());
         return FunctionPods.complete(template, function.resources(), PodFields.read(request.function()), env, request);
     }
 

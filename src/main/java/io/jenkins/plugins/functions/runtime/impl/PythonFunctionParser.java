@@ -10,6 +10,7 @@ import io.jenkins.plugins.functions.model.PythonFunction.WorkspacePath;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.Names;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ public final class PythonFunctionParser {
                     ContainerFunctionParser.RESOURCES, ContainerFunctionParser.SERVICE_ACCOUNT,
                     // for serve only, as for a container function (a python function has no readinessProbe)
                     ServiceSettingsParser.PORTS, ServiceSettingsParser.REPLICAS, ServiceSettingsParser.SERVICE_TYPE),
-            PodFields.FIELDS.stream()).flatMap(s -> s)
+            PodFields.FIELDS.stream(), ArtifactFields.FIELDS.stream()).flatMap(s -> s)
             .toList();
 
     /** The Python versions a function may ask for, oldest first. */

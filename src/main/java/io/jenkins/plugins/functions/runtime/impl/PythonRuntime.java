@@ -27,6 +27,7 @@ import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.spec.Fields;
+import io.jenkins.plugins.functions.spec.ArtifactFields;
 import io.jenkins.plugins.functions.spec.PodFields;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.IOException;
@@ -123,7 +124,8 @@ public final class PythonRuntime implements FunctionRuntime {
     public FunctionSpec validate(FunctionSpec function) throws SpecException {
         PythonFunction python = read(function);
         PythonServing.settings(function);
-        return PodFields.canonical(ServiceSettingsParser.canonical(python.toSpec(KIND), function), function);
+        return ArtifactFields.canonical(PodFields.canonical(ServiceSettingsParser.canonical(python.toSpec(KIND),
+                function), function), function);
     }
 
     @Override

@@ -68,6 +68,7 @@ class RestApiExportTest {
                 Map.entry("action", 2), Map.entry("namespace", 2), Map.entry("state", 2), Map.entry("exitCode", 2),
                 Map.entry("reason", 2), Map.entry("message", 2), Map.entry("serviceUrl", 2),
                 Map.entry("imageDigest", 2), Map.entry("logOffset", 2), Map.entry("logUrl", 2), Map.entry("url", 2),
+                Map.entry("artifacts", 3), Map.entry("inputs", 3),
                 Map.entry("buildNumber", 2), Map.entry("buildUrl", 2),
                 Map.entry("spec", 3), Map.entry("parameters", 3), Map.entry("outputs", 3), Map.entry("objects", 3),
                 Map.entry("kubernetesObjects", 3), Map.entry("transitions", 3), Map.entry("trigger", 3))));

@@ -280,7 +280,7 @@ class PythonRuntimeTest {
         assertThat(e.getValue()).isEqualTo("/app");
         assertThat(e.getAllowed()).isEqualTo("unknown field; the fields of a 'python' function are: name, runtime,"
                 + " description, labels, source, handler, requirements, pythonVersion, image, env, imagePullPolicy,"
-                + " resources, serviceAccount, ports, replicas, serviceType, profile, volumes");
+                + " resources, serviceAccount, ports, replicas, serviceType, profile, volumes, artifacts, inputs");
         assertThat(refusal(MINIMAL + "python_version: '3.12'\n").getAllowed()).endsWith("(did you mean 'pythonVersion'?)");
         assertThat(refusal(MINIMAL + "command: [python]\n").getField()).isEqualTo("command");
     }

@@ -38,6 +38,18 @@ termination message; 2 the function could not be set up: no such module or handl
 that does not take the parameters, bad parameters, a failed clone or pip install ({"error": ...}
 too).
 
+Artifacts (when the run has a store: FUNCTION_ARTIFACTS_URI and the AWS_* variables are set):
+before the handler, every input of FUNCTION_INPUTS ({name: {uri, path?}}) is downloaded, to its
+path under FUNCTION_INPUTS_DIR (/function-work/inputs) or to <that folder>/<name>/<file name>; a
+handler with a parameter named `inputs` gets {name: local path}, and the context has "inputs" and
+"artifacts_dir". After the handler returned, the runner uploads under FUNCTION_ARTIFACTS_PREFIX:
+the declared artifacts (FUNCTION_ARTIFACTS, [{name, path, mediaType?}], paths relative to
+FUNCTION_ARTIFACTS_DIR, /function-work/artifacts), every other file in that folder (named after
+its path without extension), and each value of the returned dict that is a pathlib.Path (named
+by its key; the outputs get its s3:// URI instead). Each object carries x-amz-meta-artifact-name
+and x-amz-meta-sha256. A failed download exits 2, a missing declared artifact or a failed upload
+exits 1; the termination message says which object and why.
+
 Serving (FUNCTION_ACTION=serve): instead of calling the handler once, the runner listens on
 FUNCTION_PORT (default 8080) with a ThreadingHTTPServer, before it sets the function up, and:
 
@@ -129,6 +141,17 @@ def main(environ=None):
     except Exception as e:  # importing the module ran its code, which raised
         return failed(termination_log, e)
 
+    store = None
+    try:
+        store = Store.from_environ(environ)
+        if store is not None:
+            context["inputs"] = download_inputs(store, environ)
+            context["artifacts_dir"] = artifacts_dir(environ)
+    except StoreError as e:
+        say("error: " + str(e))
+        write_message(termination_log, error_object(e.kind, str(e)))
+        return EXIT_SETUP
+
     try:
         if init is not None:
             call(init, None, context)
@@ -136,6 +159,13 @@ def main(environ=None):
     except Exception as e:
         return failed(termination_log, e)
 
+    if store is not None:
+        try:
+            result = upload_artifacts(store, environ, result)
+        except StoreError as e:
+            say("error: " + str(e))
+            write_message(termination_log, error_object(e.kind, str(e)))
+            return EXIT_FAILED
     text = outputs_json(result)
     write_message(termination_log, text)
     return EXIT_OK
@@ -318,8 +348,12 @@ def function_of(module, module_name, name, what):
 
 
 def wants_context(function):
+    return wants_parameter(function, "context")
+
+
+def wants_parameter(function, name):
     try:
-        parameter = inspect.signature(function).parameters.get("context")
+        parameter = inspect.signature(function).parameters.get(name)
     except (TypeError, ValueError):
         return False
     return parameter is not None and parameter.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
@@ -333,6 +367,8 @@ def check_signature(function, reference, with_parameters):
         return  # a builtin without a signature: let the call decide
     args = ({},) if with_parameters else ()
     kwargs = {"context": {}} if wants_context(function) else {}
+    if with_parameters and wants_parameter(function, "inputs"):
+        kwargs["inputs"] = {}
     try:
         signature.bind(*args, **kwargs)
     except TypeError as e:
@@ -345,6 +381,8 @@ def check_signature(function, reference, with_parameters):
 
 def call(function, parameters, context):
     kwargs = {"context": context} if wants_context(function) else {}
+    if parameters is not None and "inputs" in context and wants_parameter(function, "inputs"):
+        kwargs["inputs"] = context["inputs"]
     result = function(parameters, **kwargs) if parameters is not None else function(**kwargs)
     if inspect.isawaitable(result):
         result = asyncio.run(_await(result))
@@ -411,6 +449,282 @@ def write_message(path, text):
             out.write(text)
     except OSError as e:
         say("warning: cannot write the outputs to %s: %s" % (path, e))
+
+
+# ---- artifacts: the S3-compatible store --------------------------------------------------------
+
+# Inputs are downloaded here (FUNCTION_INPUTS_DIR overrides it); artifacts are collected from there
+# (FUNCTION_ARTIFACTS_DIR).
+DEFAULT_INPUTS_DIR = "/function-work/inputs"
+DEFAULT_ARTIFACTS_DIR = "/function-work/artifacts"
+# Bytes read and sent at a time: a file is streamed, never held in memory whole.
+CHUNK = 1024 * 1024
+STORE_TIMEOUT_SECONDS = 60
+
+
+class StoreError(Exception):
+    """The store refused or could not be reached: the message says which object and why."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Store:
+    """A minimal S3 client over http.client with Signature Version 4, signed by hand: the runner
+    needs only the standard library (the python images have no boto3). It puts and gets whole
+    objects, streaming them, which is all a run's artifacts and inputs need."""
+
+    def __init__(self, endpoint, region, access_key, secret_key, bucket, prefix, path_style):
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError("ValueError", "AWS_ENDPOINT_URL must be an http:// or https:// URL, got '%s'" % endpoint)
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port
+        self.base_path = parts.path.rstrip("/")
+        self.region = region or "us-east-1"
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.path_style = path_style
+
+    @staticmethod
+    def from_environ(environ):
+        """The store of the run's environment, or None when the run has none (no FUNCTION_ARTIFACTS_URI)."""
+        if not environ.get("FUNCTION_ARTIFACTS_URI"):
+            return None
+        missing = [n for n in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                               "FUNCTION_ARTIFACTS_BUCKET", "FUNCTION_ARTIFACTS_PREFIX") if not environ.get(n)]
+        if missing:
+            raise StoreError("ValueError", "the artifact store is not fully set: %s missing" % ", ".join(missing))
+        return Store(environ["AWS_ENDPOINT_URL"], environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION"),
+                     environ["AWS_ACCESS_KEY_ID"], environ["AWS_SECRET_ACCESS_KEY"],
+                     environ["FUNCTION_ARTIFACTS_BUCKET"], environ["FUNCTION_ARTIFACTS_PREFIX"],
+                     environ.get("FUNCTION_ARTIFACTS_PATH_STYLE", "true").lower() != "false")
+
+    def uri(self, key):
+        return "s3://%s/%s" % (self.bucket, key)
+
+    def put_file(self, key, path, content_type, metadata):
+        """Uploads the file as `key` of the run's bucket; returns (size, sha256 hex)."""
+        size, digest = file_sha256(path)
+        headers = {"Content-Type": content_type, "Content-Length": str(size)}
+        metadata = dict(metadata, sha256=digest)  # the checksum the run's record shows
+        for name, value in metadata.items():
+            headers["x-amz-meta-" + name] = value
+        with open(path, "rb") as body:
+            self.request("PUT", self.bucket, key, headers, body, digest, "upload %s to %s" % (path, self.uri(key)))
+        return size, digest
+
+    def get_file(self, bucket, key, path):
+        """Downloads s3://bucket/key to path (through a temporary file: a failed download leaves nothing)."""
+        what = "download %s" % ("s3://%s/%s" % (bucket, key))
+        directory = os.path.dirname(path) or "."
+        os.makedirs(directory, exist_ok=True)
+        partial = path + ".part"
+        try:
+            with open(partial, "wb") as out:
+                self.request("GET", bucket, key, {}, None, EMPTY_SHA256, what, out)
+            os.replace(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+        return os.path.getsize(path)
+
+    def request(self, method, bucket, key, headers, body, payload_sha256, what, sink=None):
+        import http.client
+        from urllib.parse import quote
+        if self.path_style:
+            host = self.host
+            path = "%s/%s/%s" % (self.base_path, bucket, quote(key, safe="/-_.~"))
+        else:
+            host = "%s.%s" % (bucket, self.host)
+            path = "%s/%s" % (self.base_path, quote(key, safe="/-_.~"))
+        host_header = host if self.port is None else "%s:%d" % (host, self.port)
+        headers = dict(headers)
+        headers.update(self.signed_headers(method, host_header, path, headers, payload_sha256))
+        connection_class = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        connection = connection_class(host, self.port, timeout=STORE_TIMEOUT_SECONDS)
+        try:
+            try:
+                connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+                connection.putheader("Host", host_header)
+                for name, value in headers.items():
+                    connection.putheader(name, value)
+                connection.endheaders()
+                if body is not None:
+                    while True:
+                        chunk = body.read(CHUNK)
+                        if not chunk:
+                            break
+                        connection.send(chunk)
+                response = connection.getresponse()
+            except OSError as e:
+                raise StoreError("ConnectionError", "cannot %s: the store at %s://%s is not reachable: %s"
+                                 % (what, self.scheme, host_header, e))
+            if response.status >= 300:
+                raise StoreError(*store_refusal(response, what))
+            while True:
+                chunk = response.read(CHUNK)
+                if not chunk:
+                    break
+                if sink is not None:
+                    sink.write(chunk)
+        finally:
+            connection.close()
+
+    def signed_headers(self, method, host, path, headers, payload_sha256):
+        """The x-amz-date, x-amz-content-sha256 and Authorization headers of Signature Version 4."""
+        import hashlib
+        import hmac
+        now = time.gmtime()
+        amz_date = time.strftime("%Y%m%dT%H%M%SZ", now)
+        day = amz_date[:8]
+        signed = {"host": host, "x-amz-content-sha256": payload_sha256, "x-amz-date": amz_date}
+        for name, value in headers.items():
+            lower = name.lower()
+            if lower.startswith("x-amz-") or lower in ("content-type", "content-md5"):
+                signed[lower] = str(value).strip()
+        names = sorted(signed)
+        canonical = "\n".join([method, path, "",
+                               "".join("%s:%s\n" % (n, signed[n]) for n in names),
+                               ";".join(names), payload_sha256])
+        scope = "%s/%s/s3/aws4_request" % (day, self.region)
+        to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                             hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
+
+        def sign(key, message):
+            return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+        key = sign(("AWS4" + self.secret_key).encode("utf-8"), day)
+        for part in (self.region, "s3", "aws4_request"):
+            key = sign(key, part)
+        signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        return {"x-amz-date": amz_date, "x-amz-content-sha256": payload_sha256,
+                "Authorization": "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s"
+                                 % (self.access_key, scope, ";".join(names), signature)}
+
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def store_refusal(response, what):
+    """(kind, message) for an error answer: the S3 error code and message, never the request's headers."""
+    import re
+    body = response.read(8192).decode("utf-8", "replace")
+    code = re.search(r"<Code>([^<]*)</Code>", body)
+    message = re.search(r"<Message>([^<]*)</Message>", body)
+    code = code.group(1) if code else "HTTP %d" % response.status
+    text = message.group(1) if message else response.reason
+    if response.status == 404 or code in ("NoSuchKey", "NoSuchBucket"):
+        hint = "no such object (was it produced by a run whose build still exists?)"
+    elif response.status == 403:
+        hint = "the store refused the access key (a wrong or revoked key, or no permission on the bucket)"
+    else:
+        hint = "the store answered %d" % response.status
+    return "StoreError", "cannot %s: %s: %s (%s)" % (what, hint, code, text)
+
+
+def file_sha256(path):
+    import hashlib
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            digest.update(chunk)
+    return size, digest.hexdigest()
+
+
+def inputs_dir(environ):
+    return environ.get("FUNCTION_INPUTS_DIR") or DEFAULT_INPUTS_DIR
+
+
+def artifacts_dir(environ):
+    directory = environ.get("FUNCTION_ARTIFACTS_DIR") or DEFAULT_ARTIFACTS_DIR
+    os.makedirs(directory, exist_ok=True)
+    return directory
+
+
+def download_inputs(store, environ):
+    """Downloads every input of FUNCTION_INPUTS ({name: {uri, path?}}) and returns {name: local path}:
+    to its declared path (relative to the inputs folder), else to <inputs folder>/<name>/<file name>."""
+    try:
+        inputs = json.loads(environ.get("FUNCTION_INPUTS") or "{}")
+    except ValueError as e:
+        raise StoreError("ValueError", "FUNCTION_INPUTS is not JSON: %s" % e)
+    local = {}
+    for name, spec in inputs.items():
+        uri = spec.get("uri", "") if isinstance(spec, dict) else str(spec)
+        if not uri.startswith("s3://") or "/" not in uri[5:]:
+            raise StoreError("ValueError", "input '%s' must be an s3://bucket/key URI, got '%s'" % (name, uri))
+        bucket, key = uri[5:].split("/", 1)
+        declared = spec.get("path") if isinstance(spec, dict) else None
+        target = os.path.join(inputs_dir(environ), declared if declared else os.path.join(name, os.path.basename(key)))
+        size = store.get_file(bucket, key, target)
+        say("input %s: %s (%d bytes) at %s" % (name, uri, size, target))
+        local[name] = target
+    return local
+
+
+def upload_artifacts(store, environ, result):
+    """Uploads the run's artifacts under its prefix and returns the outputs with each uploaded path
+    replaced by its URI: the declared artifacts (FUNCTION_ARTIFACTS), the files under the artifacts
+    folder, and the values of the handler's dict that are pathlib paths (named by their key)."""
+    import mimetypes
+    import pathlib
+    import re
+    folder = artifacts_dir(environ)
+    try:
+        declared = json.loads(environ.get("FUNCTION_ARTIFACTS") or "[]")
+    except ValueError as e:
+        raise StoreError("ValueError", "FUNCTION_ARTIFACTS is not JSON: %s" % e)
+    chosen = {}  # local path -> (name, key, media type)
+
+    def add(name, path, media_type=None):
+        absolute = os.path.abspath(path if os.path.isabs(path) else os.path.join(folder, path))
+        if absolute in chosen:
+            return absolute
+        inside = os.path.relpath(absolute, folder)
+        key = inside if not inside.startswith("..") else os.path.basename(absolute)
+        chosen[absolute] = (name, store.prefix + "/" + key.replace(os.sep, "/"), media_type)
+        return absolute
+
+    for artifact in declared:
+        path = add(artifact["name"], artifact["path"], artifact.get("mediaType"))
+        if not os.path.isfile(path):
+            raise StoreError("FileNotFoundError", "artifact '%s' is declared at %s, but the function wrote no file"
+                             " there (its artifacts folder is %s)" % (artifact["name"], artifact["path"], folder))
+    outputs = result
+    if isinstance(result, dict):
+        outputs = {}
+        for name, value in result.items():
+            if isinstance(value, pathlib.PurePath):
+                path = str(value) if os.path.isabs(str(value)) or not os.path.isfile(os.path.join(folder, str(value))) \
+                    else os.path.join(folder, str(value))
+                if not os.path.isfile(path):
+                    raise StoreError("FileNotFoundError", "the handler returned %s as artifact '%s', but there is no"
+                                     " such file" % (value, name))
+                absolute = add(re.sub(r"[^A-Za-z0-9_-]", "_", str(name)) or "artifact", path)
+                outputs[name] = store.uri(chosen[absolute][1])
+            else:
+                outputs[name] = value
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for file in sorted(files):
+            relative = os.path.relpath(os.path.join(root, file), folder)
+            stem = os.path.splitext(relative)[0]
+            add(re.sub(r"[^A-Za-z0-9_-]", "_", stem) or "artifact", relative)
+    for path, (name, key, media_type) in chosen.items():
+        content_type = media_type or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        size, digest = store.put_file(key, path, content_type, {"artifact-name": name})
+        say("artifact %s: %s (%d bytes, sha256 %s)" % (name, store.uri(key), size, digest))
+    return outputs
 
 
 # ---- serve -------------------------------------------------------------------------------------
