@@ -196,12 +196,25 @@ public class FunctionRunAction implements RunAction2 {
             action.released();
         }
         action.summary = RunSummary.of(stored.record(), parse(stored.record().getOutputs()));
+        action.logOffset = stored.logOffset();
         action.owner = build;
         return action;
     }
 
-    /** This run's summary as build.xml keeps it; null for runs of earlier versions. */
+    /**
+     * This run's summary: of its live record while it goes (always up to date), else as build.xml
+     * keeps it; null for runs of earlier versions.
+     */
     public RunSummary getSummary() {
+        return summary();
+    }
+
+    private RunSummary summary() {
+        StoredRun s = live;
+        if (s != null) {
+            RunRecord r = s.record();
+            return RunSummary.of(r, parse(r.getOutputs()));
+        }
         return summary;
     }
 
@@ -248,62 +261,62 @@ public class FunctionRunAction implements RunAction2 {
 
     @Exported
     public String getRunId() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.runId() : record.getRunId();
     }
 
     @Exported
     public String getFunction() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.function() : record.getFunctionName();
     }
 
     @Exported
     public String getVersion() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.version() : record.getFunctionVersion();
     }
 
     @Exported
     public String getRuntime() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.runtime() : record.getRuntime();
     }
 
     @Exported
     public String getAction() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.action() : record.getAction();
     }
 
     @Exported
     public String getNamespace() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.namespace() : record.getNamespace();
     }
 
     @Exported
     public String getState() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         RunState state = s != null ? s.state() : record.getState();
         return state == null ? null : state.name();
     }
 
     @Exported
     public Integer getExitCode() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.exitCode() : record.getExitCode();
     }
 
     @Exported
     public String getReason() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         return s != null ? s.reason() : record.getReason();
     }
 
     @Exported
     public String getMessage() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         if (s != null && (s.message() == null || s.message().length() <= RunSummary.MAX_MESSAGE)) {
             return s.message();
         }
@@ -378,7 +391,7 @@ public class FunctionRunAction implements RunAction2 {
     public void recordStart(BuildTrigger buildTrigger, Long logStart) {
         StoredRun s = live;
         if (s != null) {
-            this.live = new StoredRun(s.record(), buildTrigger);
+            this.live = new StoredRun(s.record(), buildTrigger, logStart);
         } else {
             this.trigger = buildTrigger;
         }
@@ -448,7 +461,7 @@ public class FunctionRunAction implements RunAction2 {
     /** A service's URL (the {@code url} output of {@code serve}), else null. */
     @Exported
     public String getServiceUrl() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         if (s != null) {
             return s.serviceUrl();
         }
@@ -459,7 +472,7 @@ public class FunctionRunAction implements RunAction2 {
     /** An image build's digest (the {@code imageDigest} or {@code digest} output), else null. */
     @Exported
     public String getImageDigest() {
-        RunSummary s = summary;
+        RunSummary s = summary();
         if (s != null) {
             return s.imageDigest();
         }
@@ -532,7 +545,7 @@ public class FunctionRunAction implements RunAction2 {
     @Exported(visibility = 3)
     public List<ArtifactView> getArtifacts() {
         List<ArtifactView> views = new java.util.ArrayList<>();
-        for (RunRecord.Artifact a : record.getArtifacts()) {
+        for (RunRecord.Artifact a : getRecord().getArtifacts()) {
             views.add(new ArtifactView(a, consumersOf(a.getUri())));
         }
         return views;
@@ -542,7 +555,7 @@ public class FunctionRunAction implements RunAction2 {
     @Exported(visibility = 3)
     public List<InputView> getInputs() {
         List<InputView> views = new java.util.ArrayList<>();
-        record.getInputs().forEach(i -> views.add(new InputView(i)));
+        getRecord().getInputs().forEach(i -> views.add(new InputView(i)));
         return views;
     }
 

@@ -54,6 +54,10 @@ public final class RunFiles {
     /** The largest file the run's page shows; beyond it, the page says how big the file is. */
     static final long MAX_SHOWN = 1024 * 1024;
 
+    /** Record files written and their bytes since Jenkins started: what a run costs the disk (the benchmark prints it). */
+    private static final java.util.concurrent.atomic.LongAdder RECORD_WRITES = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder RECORD_BYTES = new java.util.concurrent.atomic.LongAdder();
+
     private final Path dir;
 
     /** @param buildDir the build's directory ({@code Run.getRootDir()}) */
@@ -105,8 +109,23 @@ public final class RunFiles {
                 LOGGER.log(Level.WARNING, "could not write the record of run " + run.record().getRunId(), e);
                 return -1;
             }
-            return write(record(run.record().getRunId()), json) ? json.length : -1;
+            if (!write(record(run.record().getRunId()), json)) {
+                return -1;
+            }
+            RECORD_WRITES.increment();
+            RECORD_BYTES.add(json.length);
+            return json.length;
         }
+    }
+
+    /** How many record files were written since Jenkins started. */
+    public static long recordWrites() {
+        return RECORD_WRITES.sum();
+    }
+
+    /** The bytes of the record files written since Jenkins started. */
+    public static long recordBytes() {
+        return RECORD_BYTES.sum();
     }
 
     /** A run's stored record, or null when there is none (or it cannot be read: logged). */

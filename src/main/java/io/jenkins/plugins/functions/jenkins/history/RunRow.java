@@ -89,7 +89,7 @@ public final class RunRow {
         if (end == null) {
             end = status == RunStatus.IN_PROGRESS ? Long.valueOf(now) : null;
         }
-        return end == null || summary.createdAt() == 0 ? null : Math.max(0, end - summary.createdAt());
+        return end == null ? null : Math.max(0, end - summary.createdAt());
     }
 
     /** As {@link #duration(RunSummary, RunStatus, long)}, from a whole record (runs of earlier versions). */
@@ -228,7 +228,7 @@ public final class RunRow {
     /** When the run was created, ISO-8601 UTC. */
     public String getStartedAt() {
         RunSummary summary = run.getSummary();
-        if (summary != null && summary.createdAt() != 0) {
+        if (summary != null) {
             return FunctionRunAction.formatTime(summary.createdAt());
         }
         List<RunRecord.Transition> transitions = run.getRecord().getTransitions();

@@ -13,19 +13,31 @@ public final class StoredRun {
     private final int format;
     private final RunRecord record;
     private final BuildTrigger trigger;
+    /** The build log's size when the run started: where its lines begin; null when unknown. */
+    private final Long logOffset;
 
     /** For the JSON reader, which sets the fields. */
     private StoredRun() {
         this.format = RunFiles.FORMAT;
         this.record = null;
         this.trigger = null;
+        this.logOffset = null;
     }
 
-    /** @param trigger what started the build, or null when it is not known */
+    /** A run whose start in the build log is not known (yet). */
     public StoredRun(RunRecord record, BuildTrigger trigger) {
+        this(record, trigger, null);
+    }
+
+    /**
+     * @param trigger   what started the build, or null when it is not known
+     * @param logOffset the build log's size when the run started, or null
+     */
+    public StoredRun(RunRecord record, BuildTrigger trigger, Long logOffset) {
         this.format = RunFiles.FORMAT;
         this.record = Objects.requireNonNull(record, "record");
         this.trigger = trigger;
+        this.logOffset = logOffset;
     }
 
     /** The version of the format the file was written in. */
@@ -40,5 +52,10 @@ public final class StoredRun {
     /** What started the build; null when not known. */
     public BuildTrigger trigger() {
         return trigger;
+    }
+
+    /** Where the run's lines begin in the build log (bytes); null when not known. */
+    public Long logOffset() {
+        return logOffset;
     }
 }

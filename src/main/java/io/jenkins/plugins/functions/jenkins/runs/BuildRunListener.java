@@ -54,6 +54,10 @@ final class BuildRunListener implements RunListener {
     private LogCursor cursor;
     private LogCursor checkpointed;
     private boolean checkpointDue;
+    /** A line was written whose cursor has not come yet (the engine tells it right after the line). */
+    private boolean lineAheadOfCursor;
+    /** A checkpoint came between a line and its cursor: it is taken when the cursor comes. */
+    private boolean checkpointWaiting;
     /** The outcome as recorded (the engine's, or a job's whose declared artifacts are missing). */
     private volatile RunOutcome recorded;
 
@@ -100,6 +104,7 @@ final class BuildRunListener implements RunListener {
         mailbox.execute(() -> {
             if (!copied.alreadyCopied(line.text())) {
                 log.println(line.text());
+                lineAheadOfCursor = true;
             }
         });
     }
@@ -108,6 +113,11 @@ final class BuildRunListener implements RunListener {
     public void onLogCursor(LogCursor newCursor) {
         mailbox.execute(() -> {
             cursor = newCursor;
+            lineAheadOfCursor = false;
+            if (checkpointWaiting) {
+                checkpointWaiting = false;
+                checkpoint();
+            }
             if (!checkpointDue) {
                 checkpointDue = true;
                 LogCursorStore.afterCheckpointPeriod(() -> mailbox.execute(this::checkpoint));
@@ -122,6 +132,10 @@ final class BuildRunListener implements RunListener {
      */
     private void checkpoint() {
         checkpointDue = false;
+        if (lineAheadOfCursor) {
+            checkpointWaiting = true; // the size would count a line the cursor does not
+            return;
+        }
         LogCursor c = cursor;
         if (c == null || c.equals(checkpointed)) {
             return;
