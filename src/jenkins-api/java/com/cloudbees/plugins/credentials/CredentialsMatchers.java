@@ -17,4 +17,12 @@ public class CredentialsMatchers {
     public static CredentialsMatcher withId(String id) {
         throw new UnsupportedOperationException("signature only");
     }
+
+    public static CredentialsMatcher anyOf(CredentialsMatcher... matchers) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static <C extends Credentials> C firstOrNull(Iterable<C> credentials, CredentialsMatcher matcher) {
+        throw new UnsupportedOperationException("signature only");
+    }
 }

@@ -1,9 +1,6 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import hudson.Extension;
-import hudson.model.AbstractProject;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.model.ActionKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -33,20 +30,25 @@ public class DeployFunctionBuilder extends ServeFunctionBuilder {
 
     @Extension
     @Symbol("deployFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends ServingBuilderDescriptor {
 
         public DescriptorImpl() {
             super(DeployFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return NAME + " (Kubernetes Deployment, no Service)";
         }
 
         @Override
-        public String getDisplayName() {
-            return NAME + " (Kubernetes Deployment, no Service)";
+        protected String caller() {
+            return NAME;
+        }
+
+        @Override
+        protected boolean withService() {
+            return false;
         }
     }
 }

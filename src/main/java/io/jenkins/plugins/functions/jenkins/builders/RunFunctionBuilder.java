@@ -1,9 +1,6 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import hudson.Extension;
-import hudson.model.AbstractProject;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.model.ActionKind;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -32,20 +29,20 @@ public class RunFunctionBuilder extends FunctionBuilder {
 
     @Extension
     @Symbol("runFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends FunctionBuilderDescriptor {
 
         public DescriptorImpl() {
             super(RunFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return NAME + " (Kubernetes Job)";
         }
 
         @Override
-        public String getDisplayName() {
-            return NAME + " (Kubernetes Job)";
+        protected String caller() {
+            return NAME;
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import hudson.Extension;
-import hudson.model.AbstractProject;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -102,20 +99,25 @@ public class ServeFunctionBuilder extends FunctionBuilder {
 
     @Extension
     @Symbol("serveFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends ServingBuilderDescriptor {
 
         public DescriptorImpl() {
             super(ServeFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return NAME + " (Kubernetes Deployment and Service)";
         }
 
         @Override
-        public String getDisplayName() {
-            return NAME + " (Kubernetes Deployment and Service)";
+        protected String caller() {
+            return NAME;
+        }
+
+        @Override
+        protected boolean withService() {
+            return true;
         }
     }
 }

@@ -6,7 +6,6 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
@@ -26,7 +25,7 @@ public class DeployFunctionStep extends ServeFunctionStep {
 
     @Extension
     @Symbol("deployFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends ServingStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -41,6 +40,11 @@ public class DeployFunctionStep extends ServeFunctionStep {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        protected boolean withService() {
+            return false;
         }
     }
 }

@@ -7,7 +7,6 @@ import io.jenkins.plugins.functions.model.ActionKind;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -38,7 +37,7 @@ public class RunFunctionStep extends FunctionStep {
 
     @Extension
     @Symbol("runFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends FunctionStepDescriptor {
 
         @Override
         public String getFunctionName() {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -119,7 +118,7 @@ public class ServeFunctionStep extends FunctionStep {
 
     @Extension
     @Symbol("serveFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends ServingStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -134,6 +133,11 @@ public class ServeFunctionStep extends FunctionStep {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        protected boolean withService() {
+            return true;
         }
     }
 
