@@ -18,6 +18,18 @@ public class CredentialsMatchers {
         throw new UnsupportedOperationException("signature only");
     }
 
+    public static CredentialsMatcher not(CredentialsMatcher matcher) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher withScope(CredentialsScope scope) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher allOf(CredentialsMatcher... matchers) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
     public static CredentialsMatcher anyOf(CredentialsMatcher... matchers) {
         throw new UnsupportedOperationException("signature only");
     }

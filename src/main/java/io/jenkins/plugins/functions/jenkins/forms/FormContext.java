@@ -1,11 +1,15 @@
 package io.jenkins.plugins.functions.jenkins.forms;
 
+import hudson.AbortException;
 import hudson.model.Item;
 import hudson.security.Permission;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
+import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
+import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -79,4 +83,20 @@ public abstract class FormContext {
 
     /** A drop-down with only the current value: for users who may not see the credentials. */
     public abstract ListBoxModel currentCredentialOnly(String currentValue);
+
+    /**
+     * The connection of a Kubernetes cloud of the kubernetes plugin (no request is made).
+     *
+     * @throws AbortException naming the cloud when there is no Kubernetes cloud of that name
+     */
+    public abstract KubernetesPluginCloud.Connection cloud(String name) throws AbortException;
+
+    /**
+     * The cluster settings the global configuration's fields give, with the credential of that id
+     * (null: none) looked up in Jenkins' own context, as the configuration's runs would use them.
+     *
+     * @throws AbortException naming the field, the value and what is allowed
+     */
+    public abstract ClusterSettings clusterSettings(String credentialsId, String serverUrl, String serverCertificate,
+            boolean skipTlsVerify, String namespace) throws IOException;
 }

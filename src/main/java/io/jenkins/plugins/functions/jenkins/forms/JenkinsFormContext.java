@@ -3,9 +3,11 @@ package io.jenkins.plugins.functions.jenkins.forms;
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.AbortException;
 import hudson.Functions;
 import hudson.model.Item;
 import hudson.security.ACL;
@@ -13,6 +15,8 @@ import hudson.security.Permission;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.FunctionRuntimeProvider;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
+import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
@@ -50,8 +54,7 @@ final class JenkinsFormContext extends FormContext {
 
     @Override
     public FoundCredential findCredential(Item context, String id) {
-        StandardCredentials found = CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItem(
-                StandardCredentials.class, context, ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(id));
+        StandardCredentials found = find(context, id);
         if (found == null) {
             return null;
         }
@@ -71,13 +74,44 @@ final class JenkinsFormContext extends FormContext {
     public ListBoxModel credentialItems(Item context, Set<CredentialValue.Kind> kinds, String currentValue) {
         return new StandardListBoxModel()
                 .includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, context, StandardCredentials.class, List.of(), matcher(kinds))
+                .includeMatchingAs(ACL.SYSTEM2, context, StandardCredentials.class, List.of(),
+                        CredentialsMatchers.allOf(matcher(kinds), forBuilds()))
                 .includeCurrentValue(currentValue == null ? "" : currentValue);
     }
 
     @Override
     public ListBoxModel currentCredentialOnly(String currentValue) {
         return new StandardListBoxModel().includeCurrentValue(currentValue == null ? "" : currentValue);
+    }
+
+    @Override
+    public KubernetesPluginCloud.Connection cloud(String name) throws AbortException {
+        return KubernetesPluginCloud.connect(name);
+    }
+
+    @Override
+    public ClusterSettings clusterSettings(String credentialsId, String serverUrl, String serverCertificate,
+            boolean skipTlsVerify, String namespace) throws IOException {
+        if (credentialsId == null) {
+            return serverUrl == null ? ClusterSettings.autoConfigured(namespace)
+                    : ClusterSettings.server(serverUrl, null, serverCertificate, skipTlsVerify, namespace);
+        }
+        StandardCredentials credentials = find(null, credentialsId);
+        return FunctionRuntimesConfiguration.settingsFor(credentialsId, credentials, serverUrl, serverCertificate,
+                skipTlsVerify, namespace, "Jenkins");
+    }
+
+    /**
+     * Credentials builds can use: not those of scope System, which only Jenkins itself sees (the
+     * global configuration's context would list them, and a run could not find them).
+     */
+    private static CredentialsMatcher forBuilds() {
+        return CredentialsMatchers.not(CredentialsMatchers.withScope(CredentialsScope.SYSTEM));
+    }
+
+    private static StandardCredentials find(Item context, String id) {
+        return CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItem(StandardCredentials.class,
+                context, ACL.SYSTEM2, List.of()), CredentialsMatchers.allOf(CredentialsMatchers.withId(id), forBuilds()));
     }
 
     private static CredentialsMatcher matcher(Set<CredentialValue.Kind> kinds) {
