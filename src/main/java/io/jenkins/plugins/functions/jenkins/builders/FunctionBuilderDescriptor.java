@@ -49,9 +49,22 @@ public abstract class FunctionBuilderDescriptor extends BuildStepDescriptor<Buil
         return CHECKS.image(value, ContainerFunctionParser.IMAGE);
     }
 
-    /** {@code NAME=value} per line, each name one the engine takes. A refusal never repeats a value. */
+    /**
+     * {@code NAME=value} per line, each name one the engine takes; values may use build variables,
+     * and so may a line that is a variable alone (it may expand to lines). A refusal never repeats
+     * a value.
+     */
     public FormValidation doCheckEnv(@QueryParameter String value) {
-        return CHECKS.forms().check(value, v -> {
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        StringBuilder checked = new StringBuilder();
+        for (String line : value.split("\\R")) {
+            if (!(FormChecks.hasVariable(line) && line.indexOf('=') < 0)) {
+                checked.append(line).append('\n');
+            }
+        }
+        return FormChecks.PLAIN.check(checked.toString(), v -> {
             Map<String, Object> env = FormFields.environment(caller(), v);
             for (String name : env.keySet()) {
                 if (!FormChecks.hasVariable(name)) {
