@@ -69,8 +69,12 @@ final class ConnectionTest {
                 own = false;
                 connectionNamespace = cloud.namespace() != null ? cloud.namespace() : client.getNamespace();
             }
-        } catch (IOException | SpecException | RuntimeException e) {
-            return FormValidation.error("Cannot connect: " + e.getMessage());
+        } catch (IOException | SpecException e) {
+            return FormValidation.error("Cannot connect: " + e.getMessage()); // the plugin's own: no secret in it
+        } catch (RuntimeException e) {
+            // the client's, from a kubeconfig perhaps: its message may quote the file, so only its kind
+            return FormValidation.error("Cannot connect: the client could not be built from these settings ("
+                    + e.getClass().getSimpleName() + ")");
         }
         try {
             String defaultNamespace = blank(form.namespace()) != null ? form.namespace().trim()

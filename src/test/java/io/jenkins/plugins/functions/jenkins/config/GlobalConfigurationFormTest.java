@@ -131,6 +131,21 @@ class GlobalConfigurationFormTest {
     }
 
     @Test
+    void aKubernetesCloudIsCheckedWithItsOwnClientWhichStaysOpen() {
+        try (ClusterSimulator sim = ClusterSimulator.start()) {
+            jenkins.cloud("kubernetes", new KubernetesPluginCloud.Connection(sim.client(), "agents"));
+
+            FormValidation v = config.doTestConnection("kubernetes", "https://ignored.example.com", "ignored", null,
+                    false, null, null, null);
+
+            assertThat(v.kind).as(v.getMessage()).isEqualTo(Kind.OK);
+            assertThat(v.getMessage()).contains("<b>agents</b>: every verb").doesNotContain("ignored");
+            assertThat(sim.client().namespaces().withName("default").get()).as("the cloud's client is not closed")
+                    .isNotNull();
+        }
+    }
+
+    @Test
     void anUnreachableServerIsAnErrorSaidQuickly() {
         jenkins.clusterSettings(id -> ClusterSettings.server("https://127.0.0.1:1", "t0ken", null, false, null));
         long start = System.nanoTime();
