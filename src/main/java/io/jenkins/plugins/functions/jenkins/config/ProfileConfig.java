@@ -84,12 +84,12 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
     }
 
     /** The node selector in its text form, {@code key=value} separated by commas or new lines ({@code pool=gpu, zone=a}). */
-    public String nodeSelectorText() {
+    String nodeSelectorText() {
         return nodeSelector;
     }
 
     /** Sets the node selector from its text form; checked as {@link #setNodeSelector(List)} is. */
-    public void setNodeSelectorText(String text) {
+    void setNodeSelectorText(String text) {
         this.nodeSelector = trimToNull(text);
         check();
     }
@@ -127,12 +127,12 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
     }
 
     /** The tolerations in their text form, a YAML list ({@code - {key: nvidia.com/gpu, operator: Exists}}). */
-    public String tolerationsText() {
+    String tolerationsText() {
         return tolerations;
     }
 
     /** Sets the tolerations from their text form; checked as {@link #setTolerations(List)} is. */
-    public void setTolerationsText(String text) {
+    void setTolerationsText(String text) {
         this.tolerations = trimToNull(text);
         check();
     }
