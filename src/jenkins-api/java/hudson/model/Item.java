@@ -8,6 +8,7 @@ import java.util.Collection;
 /** Signature class: public shape of the Jenkins API, never shipped. */
 public interface Item extends AccessControlled {
     Permission CONFIGURE = null;
+    Permission EXTENDED_READ = null;
     Permission READ = null;
     Permission BUILD = null;
     Permission CANCEL = null;

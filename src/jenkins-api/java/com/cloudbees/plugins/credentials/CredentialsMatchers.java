@@ -17,4 +17,24 @@ public class CredentialsMatchers {
     public static CredentialsMatcher withId(String id) {
         throw new UnsupportedOperationException("signature only");
     }
+
+    public static CredentialsMatcher not(CredentialsMatcher matcher) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher withScope(CredentialsScope scope) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher allOf(CredentialsMatcher... matchers) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static CredentialsMatcher anyOf(CredentialsMatcher... matchers) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    public static <C extends Credentials> C firstOrNull(Iterable<C> credentials, CredentialsMatcher matcher) {
+        throw new UnsupportedOperationException("signature only");
+    }
 }

@@ -5,8 +5,10 @@ import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import hudson.ExtensionPoint;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.model.Item;
 import hudson.model.ItemGroup;
 import hudson.model.Run;
+import hudson.security.Permission;
 import java.util.List;
 import org.springframework.security.core.Authentication;
 
@@ -19,6 +21,18 @@ public abstract class CredentialsProvider extends Descriptor<CredentialsProvider
     @Override
     public Descriptor<CredentialsProvider> getDescriptor() {
         throw new UnsupportedOperationException("signature only");
+    }
+
+    /** Lets a user pick the credentials of an item in its configuration (credentials docs: with Item/Extended read). */
+    public static final Permission USE_ITEM = none();
+
+    public static <C extends Credentials> List<C> lookupCredentialsInItem(Class<C> type, Item item,
+            Authentication authentication, List<DomainRequirement> domainRequirements) {
+        throw new UnsupportedOperationException("signature only");
+    }
+
+    private static Permission none() {
+        return null;
     }
 
     public static <C extends Credentials> List<C> lookupCredentialsInItemGroup(Class<C> type, ItemGroup itemGroup,

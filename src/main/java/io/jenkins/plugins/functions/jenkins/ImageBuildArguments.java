@@ -214,11 +214,14 @@ public record ImageBuildArguments(String image, String context, String gitUrl, S
         return args;
     }
 
+    /** What {@code registryCredentialsId} takes (the forms' check says the same). */
+    public static final String REGISTRY_CREDENTIAL_RULE = "the id of a username with password credential (such as a"
+            + " registry robot account) that this job can use";
+
     /** The registry credential in the build's context: a username with password, or a refusal naming the id. */
     private static CredentialValue registryCredential(String id, Clusters.Target target, Run<?, ?> build)
             throws SpecException, IOException {
-        String allowed = "the id of a username with password credential (such as a registry robot account) that"
-                + " this job can use";
+        String allowed = REGISTRY_CREDENTIAL_RULE;
         CredentialValue value;
         try {
             value = target.credentials().find(id, build);

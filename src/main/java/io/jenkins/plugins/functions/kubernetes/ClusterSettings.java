@@ -1,9 +1,16 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import io.jenkins.plugins.functions.spec.SpecException;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * How to reach a cluster. Either an API server URL with a bearer token (and the server's CA
@@ -96,6 +103,60 @@ public final class ClusterSettings {
             return "auto-configured cluster";
         }
         return serverUrl + (token != null ? " (token)" : "") + (skipTlsVerify ? " (TLS not verified)" : "");
+    }
+
+    public static final String SERVER_URL = "serverUrl";
+    public static final String SERVER_URL_RULE = "must be the URL of the Kubernetes API server: https:// (or"
+            + " http:// through a local proxy), a host, an optional port and path, such as"
+            + " https://kubernetes.example.com:6443; no user or password in it (the token is a credential)";
+    public static final String SERVER_CERTIFICATE = "serverCertificate";
+    public static final String SERVER_CERTIFICATE_RULE = "must be the PEM text of the API server's CA certificate:"
+            + " -----BEGIN CERTIFICATE-----, base64 lines, -----END CERTIFICATE-----";
+
+    /**
+     * Checks the text of an API server URL before any client is built from it.
+     *
+     * @throws SpecException on {@value #SERVER_URL}; a URL with a user or password is shown without it
+     */
+    public static String checkServerUrl(String url) throws SpecException {
+        URI uri;
+        try {
+            uri = new URI(url == null ? "" : url.trim());
+        } catch (URISyntaxException e) {
+            throw new SpecException(SERVER_URL, url, SERVER_URL_RULE);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getRawUserInfo() != null) {
+            throw new SpecException(SERVER_URL, url.replaceFirst("//[^/]*@", "//***@"), SERVER_URL_RULE);
+        }
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new SpecException(SERVER_URL, url, SERVER_URL_RULE);
+        }
+        return url.trim();
+    }
+
+    /**
+     * Checks the PEM text of a CA certificate: one or more X.509 certificates, as the client will
+     * read them.
+     *
+     * @throws SpecException on {@value #SERVER_CERTIFICATE}; the value is not repeated (it is long, not secret)
+     */
+    public static void checkCaCertificate(String pem) throws SpecException {
+        String text = pem == null ? "" : pem.trim();
+        try {
+            if (!text.startsWith("-----BEGIN CERTIFICATE-----") || CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))).isEmpty()) {
+                throw new SpecException(SERVER_CERTIFICATE, firstLine(text), SERVER_CERTIFICATE_RULE);
+            }
+        } catch (CertificateException e) {
+            throw new SpecException(SERVER_CERTIFICATE, firstLine(text), SERVER_CERTIFICATE_RULE + " ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text.isEmpty() ? "" : text.split("\\R", 2)[0];
     }
 
     private static String blankToNull(String s) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 
 /** Builds the one fabric8 client an engine shares between all its runs. */
@@ -24,6 +25,21 @@ public final class KubernetesClients {
 
     public static KubernetesClient create(ClusterSettings settings) {
         return new KubernetesClientBuilder().withConfig(config(settings)).build();
+    }
+
+    /**
+     * A client for one short check (the configuration's "Test connection"), never shared: each
+     * request waits at most {@code timeout} (connecting, then answering) and is not retried, so a
+     * check of an unreachable or slow server ends in bounded time. The caller closes it.
+     */
+    public static KubernetesClient createForCheck(ClusterSettings settings, Duration timeout) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Config config = new ConfigBuilder(config(settings))
+                .withConnectionTimeout(millis)
+                .withRequestTimeout(millis)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     static Config config(ClusterSettings settings) {

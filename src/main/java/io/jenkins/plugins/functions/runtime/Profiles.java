@@ -41,16 +41,7 @@ public final class Profiles {
      */
     public static Profile choose(FunctionSpec function, Map<String, Profile> configured) throws SpecException {
         String name = PodFields.profile(function.field(PodFields.PROFILE));
-        Profile profile = Profile.NONE;
-        if (name != null) {
-            profile = configured.get(name);
-            if (profile == null) {
-                throw new SpecException(PodFields.PROFILE, name, configured.isEmpty()
-                        ? "the name of a configured profile; none is configured (Manage Jenkins » System »"
-                                + " Function Runtimes » Profiles)"
-                        : "one of the configured profiles: " + String.join(", ", new TreeSet<>(configured.keySet())));
-            }
-        }
+        Profile profile = name == null ? Profile.NONE : named(name, configured);
         Object gpu = gpu(function);
         if (gpu != null && profile.gpuResourceName() == null) {
             List<String> offering = configured.values().stream().filter(p -> p.gpuResourceName() != null)
@@ -60,6 +51,22 @@ public final class Profiles {
                     ? "GPUs only with a profile that offers them, and no configured profile does (" + where + ")"
                     : "GPUs only with a profile that offers them (" + where + "): profile: "
                             + String.join(", ", offering));
+        }
+        return profile;
+    }
+
+    /**
+     * The configured profile of that name (a valid profile name, see {@link PodFields#profile}).
+     *
+     * @throws SpecException on {@code profile}, with the configured names, when there is none of that name
+     */
+    public static Profile named(String name, Map<String, Profile> configured) throws SpecException {
+        Profile profile = configured.get(name);
+        if (profile == null) {
+            throw new SpecException(PodFields.PROFILE, name, configured.isEmpty()
+                    ? "the name of a configured profile; none is configured (Manage Jenkins » System »"
+                            + " Function Runtimes » Profiles)"
+                    : "one of the configured profiles: " + String.join(", ", new TreeSet<>(configured.keySet())));
         }
         return profile;
     }

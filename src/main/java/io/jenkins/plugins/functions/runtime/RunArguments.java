@@ -39,7 +39,12 @@ public final class RunArguments {
      * {@link #DEFAULT_TIMEOUT} when none, otherwise between 1 and {@link #MAX_TIMEOUT_SECONDS}.
      */
     public static long timeoutSeconds(RunRequest request) throws SpecException {
-        Duration timeout = request.timeout() == null ? DEFAULT_TIMEOUT : request.timeout();
+        return timeoutSeconds(request.timeout());
+    }
+
+    /** {@link #timeoutSeconds(RunRequest)} of a timeout alone (null: the default). */
+    public static long timeoutSeconds(Duration given) throws SpecException {
+        Duration timeout = given == null ? DEFAULT_TIMEOUT : given;
         long seconds = timeout.toSeconds() + (timeout.isNegative() || timeout.toNanosPart() == 0 ? 0 : 1);
         if (timeout.isNegative() || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
             throw new SpecException(TIMEOUT, seconds(timeout),
@@ -53,7 +58,12 @@ public final class RunArguments {
      * time), {@code {}} when none; at most {@link #MAX_PARAMETERS_BYTES} bytes.
      */
     public static String parametersJson(RunRequest request) throws SpecException {
-        Map<String, Object> plain = PlainValues.ofMap(request.parameters(), PARAMETERS);
+        return parametersJson(request.parameters());
+    }
+
+    /** {@link #parametersJson(RunRequest)} of parameters alone (null: none). */
+    public static String parametersJson(Map<String, Object> parameters) throws SpecException {
+        Map<String, Object> plain = PlainValues.ofMap(parameters == null ? Map.of() : parameters, PARAMETERS);
         String json;
         try {
             json = JSON.writeValueAsString(plain);

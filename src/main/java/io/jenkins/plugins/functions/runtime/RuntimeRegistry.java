@@ -86,6 +86,25 @@ public final class RuntimeRegistry {
         throw new IllegalStateException("unknown fields " + unknown + " were not refused");
     }
 
+    /**
+     * Checks field names against a runtime's: each must be a common field or one the runtime
+     * declares ({@link FunctionRuntime#fields}); a runtime that declares none takes any.
+     *
+     * @throws SpecException naming the first unknown field and the runtime's fields
+     */
+    public void checkFieldNames(String kind, Collection<String> names) throws SpecException {
+        FunctionRuntime runtime = get(kind);
+        List<String> declared = runtime.fields();
+        if (declared == null || declared.isEmpty()) {
+            return;
+        }
+        Set<String> allowed = new LinkedHashSet<>(CommonFields.ALL);
+        allowed.addAll(declared);
+        Map<String, Object> given = new java.util.LinkedHashMap<>();
+        names.forEach(n -> given.put(n, null));
+        Fields.onlyKnown(given, "", allowed, "a '" + runtime.kind() + "' function");
+    }
+
     /** Whether a refusal's field is {@code key} or inside it ({@code key.sub}, {@code key[0]}). */
     private static boolean isAbout(String field, String key) {
         String path = Fields.path("", key);

@@ -41,6 +41,8 @@ import okio.Buffer;
  *       policy ({@code propagationPolicy} / {@code orphanDependents} from the query or the
  *       {@code DeleteOptions} body; the CRUD dispatcher ignores both), including objects removed
  *       later, when their last finalizer goes;
+ *   <li>answers SelfSubjectAccessReviews from the same {@code forbid} rules that refuse requests
+ *       ({@link AccessReviews});
  *   <li>paginates lists that ask for it ({@code limit}, {@code continue}), as the API server does:
  *       items in key order (namespace, then name), {@code metadata.continue} and {@code
  *       remainingItemCount} while more remain. Unlike a real server the pages are not a snapshot:
@@ -155,6 +157,9 @@ final class SimulatorDispatcher extends Dispatcher {
                         + " cannot " + method.toLowerCase(java.util.Locale.ROOT) + " " + entry.path()
                         + " (simulated RBAC refusal)");
             }
+        }
+        if (AccessReviews.isReview(method, pathAndQuery)) {
+            return AccessReviews.answer(request, forbidden); // RBAC as the forbid rules have it
         }
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {

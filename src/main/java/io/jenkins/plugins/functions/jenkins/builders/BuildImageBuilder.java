@@ -1,25 +1,32 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import hudson.Extension;
-import hudson.model.AbstractProject;
+import hudson.model.Item;
 import hudson.model.Run;
-import hudson.tasks.BuildStepDescriptor;
-import hudson.tasks.Builder;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
 import io.jenkins.plugins.functions.jenkins.Messages;
+import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.build.ContextFolder;
+import io.jenkins.plugins.functions.runtime.impl.PythonFunctionParser;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Freestyle build step "Build image": builds an image in the cluster (BuildKit rootless, the
@@ -265,20 +272,76 @@ public class BuildImageBuilder extends FunctionBuilder {
 
     @Extension
     @Symbol("buildImageBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends FunctionBuilderDescriptor {
 
         public DescriptorImpl() {
             super(BuildImageBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
-        }
-
-        @Override
         public String getDisplayName() {
             return Messages.BuildImageBuilder_DisplayName();
         }
+
+        @Override
+        protected String caller() {
+            return NAME;
+        }
+
+        // ---- the form's checks and drop-down; see FunctionBuilderDescriptor -------------------
+
+        /** Where the image is pushed: a reference without a digest. */
+        @Override
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            return CHECKS.pushImage(value);
+        }
+
+        public FormValidation doCheckGitUrl(@QueryParameter String value) {
+            return CHECKS.gitUrl(value);
+        }
+
+        public FormValidation doCheckGitRef(@QueryParameter String value) {
+            return CHECKS.gitRef(value);
+        }
+
+        public FormValidation doCheckGitPath(@QueryParameter String value) {
+            return CHECKS.gitPath(value);
+        }
+
+        /** {@code KEY=VALUE} per line; a refusal never repeats a value. */
+        public FormValidation doCheckBuildArgs(@QueryParameter String value) {
+            return CHECKS.forms().check(value, v -> FormFields.keyValues(NAME, "buildArgs", v));
+        }
+
+        public FormValidation doCheckHandler(@QueryParameter String value) {
+            return CHECKS.handler(value);
+        }
+
+        public FormValidation doCheckPythonVersion(@QueryParameter String value) {
+            return CHECKS.pythonVersion(value);
+        }
+
+        /** pip requirements, one per line. */
+        public FormValidation doCheckRequirements(@QueryParameter String value) {
+            return CHECKS.forms().check(value, v -> PythonFunctionParser.requirements(FormFields.lines(v)));
+        }
+
+        public FormValidation doCheckBaseImage(@QueryParameter String value) {
+            return CHECKS.image(value, "baseImage");
+        }
+
+        /** The registry credentials the job's builds can use: usernames with passwords. */
+        public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String registryCredentialsId) {
+            return ConfiguredChecks.credentialItems(item, registryCredentialsId, REGISTRY_KINDS);
+        }
+
+        @POST
+        public FormValidation doCheckRegistryCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return CONFIGURED.credential(item, value, REGISTRY_KINDS, "registryCredentialsId",
+                    ImageBuildArguments.REGISTRY_CREDENTIAL_RULE);
+        }
+
+        private static final Set<CredentialValue.Kind> REGISTRY_KINDS = Set.of(CredentialValue.Kind.USERNAME_PASSWORD);
     }
 }

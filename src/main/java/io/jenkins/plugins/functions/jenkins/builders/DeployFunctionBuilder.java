@@ -34,20 +34,25 @@ public class DeployFunctionBuilder extends ServeFunctionBuilder {
 
     @Extension
     @Symbol("deployFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends ServingBuilderDescriptor {
 
         public DescriptorImpl() {
             super(DeployFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return Messages.DeployFunctionBuilder_DisplayName();
         }
 
         @Override
-        public String getDisplayName() {
-            return Messages.DeployFunctionBuilder_DisplayName();
+        protected String caller() {
+            return NAME;
+        }
+
+        @Override
+        protected boolean withService() {
+            return false;
         }
     }
 }

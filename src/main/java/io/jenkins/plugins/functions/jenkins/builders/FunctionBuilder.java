@@ -360,12 +360,13 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
             return Map.of();
         }
         try {
-            return ExtraFields.check(given, ADDITIONAL_FIELDS, ExtraFields.argumentsOf(getClass()),
-                    "%s has a field of its own in this form: give it there, not in the additional fields");
+            return ExtraFields.check(given, ADDITIONAL_FIELDS, ExtraFields.argumentsOf(getClass()), OWN_FIELD_RULE);
         } catch (SpecException e) {
             throw e.withOrigin(caller());
         }
     }
 
     static final String ADDITIONAL_FIELDS = "additionalFields";
+    /** What an additional field that has a box of its own in the form is told. */
+    static final String OWN_FIELD_RULE = "%s has a field of its own in this form: give it there, not in the additional fields";
 }

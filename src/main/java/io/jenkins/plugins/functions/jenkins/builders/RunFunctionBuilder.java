@@ -33,20 +33,20 @@ public class RunFunctionBuilder extends FunctionBuilder {
 
     @Extension
     @Symbol("runFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends FunctionBuilderDescriptor {
 
         public DescriptorImpl() {
             super(RunFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return Messages.RunFunctionBuilder_DisplayName();
         }
 
         @Override
-        public String getDisplayName() {
-            return Messages.RunFunctionBuilder_DisplayName();
+        protected String caller() {
+            return NAME;
         }
     }
 }

@@ -103,20 +103,25 @@ public class ServeFunctionBuilder extends FunctionBuilder {
 
     @Extension
     @Symbol("serveFunctionBuilder")
-    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+    public static class DescriptorImpl extends ServingBuilderDescriptor {
 
         public DescriptorImpl() {
             super(ServeFunctionBuilder.class);
         }
 
         @Override
-        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
-            return true;
+        public String getDisplayName() {
+            return Messages.ServeFunctionBuilder_DisplayName();
         }
 
         @Override
-        public String getDisplayName() {
-            return Messages.ServeFunctionBuilder_DisplayName();
+        protected String caller() {
+            return NAME;
+        }
+
+        @Override
+        protected boolean withService() {
+            return true;
         }
     }
 }

@@ -12,7 +12,11 @@ import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.jenkins.Messages;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.functions.jenkins.forms.FieldChecks;
+import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
 import io.jenkins.plugins.functions.jenkins.runs.ServiceStop;
+import io.jenkins.plugins.functions.spec.Names;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * Freestyle build step "Stop function": stops a served or deployed function, like the Pipeline
@@ -112,6 +117,15 @@ public class StopFunctionBuilder extends Builder implements SimpleBuildStep {
         @Override
         public String getDisplayName() {
             return Messages.StopFunctionBuilder_DisplayName();
+        }
+
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return FieldChecks.FREESTYLE.requiredName(value);
+        }
+
+        /** Any namespace the connection may delete in: stopping is not limited to the allowed namespaces. */
+        public FormValidation doCheckNamespace(@QueryParameter String value) {
+            return FormChecks.FREESTYLE.check(value, v -> Names.dns1123Label(v, "namespace"));
         }
     }
 }

@@ -6,12 +6,20 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Run;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import hudson.util.Secret;
+import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
+import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
+import io.jenkins.plugins.functions.jenkins.forms.FormContext;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.FolderNamespaces;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
+import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
+import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,11 +28,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import jenkins.model.GlobalConfiguration;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+import org.springframework.security.access.AccessDeniedException;
 
 /**
  * Manage Jenkins » System » Function Runtimes: the cluster runs go to and the default namespace.
@@ -402,6 +414,13 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      * job (so folder-scoped credentials apply and usage is tracked). The secret stays in memory.
      */
     public ClusterSettings settingsFor(Run<?, ?> run) throws IOException {
+        if (serverUrl != null) {
+            try {
+                ClusterSettings.checkServerUrl(serverUrl);
+            } catch (SpecException e) {
+                throw new AbortException(e.withOrigin(WHERE).getMessage()); // before anything is sent
+            }
+        }
         if (credentialsId == null) {
             return serverUrl == null ? ClusterSettings.autoConfigured(namespace)
                     : ClusterSettings.server(serverUrl, null, serverCertificate, skipTlsVerify, namespace);
@@ -426,9 +445,9 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
             String serverCertificate, boolean skipTlsVerify, String namespace, String build) throws IOException {
         if (credentials == null) {
             throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
-                    "must be the ID of a secret text (a token) or secret file (a kubeconfig) credential visible to "
-                            + build + "; none with this ID is (a credential for builds needs the scope Global, not"
-                            + " System; one in a folder is only visible to the jobs in that folder)").getMessage());
+                    CLUSTER_CREDENTIAL_RULE + " visible to " + build + "; none with this ID is (a credential for"
+                            + " builds needs the scope Global, not System; one in a folder is only visible to the jobs"
+                            + " in that folder)").getMessage());
         }
         if (credentials instanceof StringCredentials token) {
             if (serverUrl == null) {
@@ -445,6 +464,118 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
                 "must be the ID of a secret text (a token) or a secret file (a kubeconfig); this credential is neither"
                         + " (" + credentials.getClass().getSimpleName() + ")").getMessage());
+    }
+
+    // ---- the form: checks as the fields are typed, the credential drop-down, Test connection ------
+
+    /** The kinds of credential a cluster connection takes: a token, or a kubeconfig. */
+    private static final Set<CredentialValue.Kind> CLUSTER_CREDENTIAL_KINDS =
+            Set.of(CredentialValue.Kind.SECRET_TEXT, CredentialValue.Kind.SECRET_FILE);
+
+    /** What {@code credentialsId} takes (the field's check says the same as a run would). */
+    static final String CLUSTER_CREDENTIAL_RULE = "must be the ID of a secret text (a token) or secret file (a"
+            + " kubeconfig) credential";
+
+    /** Whether the current user may see what the checks below read (the clouds, the credentials). */
+    private static boolean mayAdminister() {
+        return FormContext.current().isAdministrator();
+    }
+
+    @POST
+    public FormValidation doCheckCloudName(@QueryParameter String value) {
+        if (value == null || value.isBlank() || !mayAdminister()) {
+            return FormValidation.ok();
+        }
+        try {
+            FormContext.current().cloud(value.trim());
+            return FormValidation.ok();
+        } catch (AbortException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    public FormValidation doCheckServerUrl(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, ClusterSettings::checkServerUrl);
+    }
+
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        return ConfiguredChecks.credentialItems(null, credentialsId, CLUSTER_CREDENTIAL_KINDS);
+    }
+
+    @POST
+    public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+        return ConfiguredChecks.PLAIN.credential(null, value, CLUSTER_CREDENTIAL_KINDS, "credentialsId",
+                CLUSTER_CREDENTIAL_RULE + " that builds can use (scope Global)");
+    }
+
+    public FormValidation doCheckServerCertificate(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, ClusterSettings::checkCaCertificate);
+    }
+
+    public FormValidation doCheckNamespace(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, v -> Names.dns1123Label(v, "namespace"));
+    }
+
+    public FormValidation doCheckAllowedNamespaces(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, NamespacePolicy::parse);
+    }
+
+    public FormValidation doCheckFolderNamespaces(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, FolderNamespaces::parse);
+    }
+
+    public FormValidation doCheckBuilderImage(@QueryParameter String value) {
+        return FormChecks.PLAIN.check(value, v -> ContainerFunctionParser.image(v, "builderImage"));
+    }
+
+    public FormValidation doCheckImagePullGraceSeconds(@QueryParameter String value) {
+        return seconds("imagePullGraceSeconds", value);
+    }
+
+    public FormValidation doCheckUnschedulableGraceSeconds(@QueryParameter String value) {
+        return seconds("unschedulableGraceSeconds", value);
+    }
+
+    public FormValidation doCheckConfigErrorGraceSeconds(@QueryParameter String value) {
+        return seconds("configErrorGraceSeconds", value);
+    }
+
+    public FormValidation doCheckPendingTimeoutSeconds(@QueryParameter String value) {
+        return seconds("pendingTimeoutSeconds", value);
+    }
+
+    /** A threshold as {@link #nonNegative} takes it when the configuration is saved. */
+    private static FormValidation seconds(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        try {
+            nonNegative(field, Integer.valueOf(value.trim()));
+            return FormValidation.ok();
+        } catch (NumberFormatException e) {
+            return FormValidation.error(new SpecException(WHERE, field, value.trim(),
+                    "must be a whole number of seconds, 0 or more; leave it empty for the default").getMessage());
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    /**
+     * Test connection: reaches the cluster with the form's values (not the saved ones) and says,
+     * per namespace runs may use, which of the verbs the plugin needs its account is allowed
+     * (see {@link ConnectionTest}). Administrators only, and only by POST: it connects to a URL
+     * given in the request with a credential of Jenkins.
+     */
+    @POST
+    public FormValidation doTestConnection(@QueryParameter String cloudName, @QueryParameter String serverUrl,
+            @QueryParameter String credentialsId, @QueryParameter String serverCertificate,
+            @QueryParameter boolean skipTlsVerify, @QueryParameter String namespace,
+            @QueryParameter String allowedNamespaces, @QueryParameter String folderNamespaces) {
+        if (!mayAdminister()) {
+            throw new AccessDeniedException("Test connection needs the permission to administer Jenkins");
+        }
+        return ConnectionTest.run(new ConnectionTest.Form(cloudName, serverUrl, credentialsId, serverCertificate,
+                skipTlsVerify, namespace, allowedNamespaces, folderNamespaces));
     }
 
     private static String read(FileCredentials file) throws IOException {

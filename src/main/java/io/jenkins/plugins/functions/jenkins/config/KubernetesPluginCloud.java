@@ -44,7 +44,13 @@ public final class KubernetesPluginCloud {
     private KubernetesPluginCloud() {
     }
 
-    static Connection connect(String cloudName) throws AbortException {
+    /**
+     * The cloud's client and namespace. Makes no request: the kubernetes plugin's client connects
+     * when it is first used.
+     *
+     * @throws AbortException naming the cloud when there is no Kubernetes cloud of that name
+     */
+    public static Connection connect(String cloudName) throws AbortException {
         Object jenkins;
         try {
             jenkins = Class.forName("jenkins.model.Jenkins").getMethod("get").invoke(null);

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.function.Function;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -18,10 +19,10 @@ import org.kohsuke.stapler.export.ExportedBean;
  * builds, newest first, filterable by function, action and state, 50 a page. The builds are
  * walked lazily from the newest, so only the builds a page shows are loaded (see {@link RunPage}).
  *
- * <p>The page reads its filters from the request in its view (query parameters cannot be bound
- * here: {@code @QueryParameter} is not available to this plugin) and calls
- * {@link #page(String, String, String, String)}; the REST API takes them as one path segment:
- * {@code /job/<job>/function-runs/page/state=ERROR,function=web/api/json}.
+ * <p>The page reads its filters from the request in its view and calls
+ * {@link #page(String, String, String, String)}; the REST API takes them as query parameters,
+ * {@code /job/<job>/function-runs/api/json?state=ERROR&function=web} ({@link #getDynamic}), or
+ * as one path segment, {@code /job/<job>/function-runs/page/state=ERROR,function=web/api/json}.
  *
  * <p>Transient (made by {@link FunctionRunsActionFactory} for every job), never persisted.
  */
@@ -145,7 +146,23 @@ public class FunctionRunsAction implements Action {
         return Collections.unmodifiableList(out);
     }
 
-    public Api getApi() {
-        return new Api(this);
+    /**
+     * {@code .../function-runs/api/}: the REST API of this page, or with filters as query parameters
+     * ({@code api/json?state=ERROR&function=web}, also {@code action} and {@code from}) the API of that
+     * page of runs, the same as {@code page/state=ERROR,function=web/api/json}. (Not {@code getApi()}:
+     * Stapler gives query parameters only to a method it binds, and a plain getter is not one.)
+     *
+     * @return null for any other URL token: not found
+     */
+    public Object getDynamic(String token, @QueryParameter String function, @QueryParameter String action,
+            @QueryParameter String state, @QueryParameter String from) {
+        return "api".equals(token) ? new Api(apiTarget(function, action, state, from)) : null;
+    }
+
+    /** What the API shows: this action without filters, the filtered page with them. */
+    Object apiTarget(String function, String action, String state, String from) {
+        boolean filtered = java.util.stream.Stream.of(function, action, state, from)
+                .anyMatch(v -> v != null && !v.isBlank());
+        return filtered ? page(function, action, state, from) : this;
     }
 }

@@ -2,16 +2,21 @@ package io.jenkins.plugins.functions.jenkins.steps;
 
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.ImageBuildArguments;
 import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
+import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.build.ContextFolder;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -23,10 +28,12 @@ import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code buildImage}: builds an image in the cluster (BuildKit rootless, the {@code build} action
@@ -191,7 +198,7 @@ public class BuildImageStep extends FunctionStep {
 
     @Extension
     @Symbol("buildImage")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends FunctionStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -223,6 +230,44 @@ public class BuildImageStep extends FunctionStep {
         public String argumentsToString(Map<String, Object> namedArgs) {
             return StepSummary.of(ActionKind.BUILD, namedArgs);
         }
+
+        // ---- the form's checks and drop-down; see FunctionStepDescriptor ----------------------
+
+        /** Where the image is pushed: a reference without a digest. */
+        @Override
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            return CHECKS.pushImage(value);
+        }
+
+        public FormValidation doCheckGitUrl(@QueryParameter String value) {
+            return CHECKS.gitUrl(value);
+        }
+
+        public FormValidation doCheckGitRef(@QueryParameter String value) {
+            return CHECKS.gitRef(value);
+        }
+
+        public FormValidation doCheckGitPath(@QueryParameter String value) {
+            return CHECKS.gitPath(value);
+        }
+
+        public FormValidation doCheckBaseImage(@QueryParameter String value) {
+            return CHECKS.image(value, "baseImage");
+        }
+
+        /** The registry credentials the job's builds can use: usernames with passwords. */
+        public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String registryCredentialsId) {
+            return ConfiguredChecks.credentialItems(item, registryCredentialsId, REGISTRY_KINDS);
+        }
+
+        @POST
+        public FormValidation doCheckRegistryCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return CONFIGURED.credential(item, value, REGISTRY_KINDS, "registryCredentialsId",
+                    ImageBuildArguments.REGISTRY_CREDENTIAL_RULE);
+        }
+
+        private static final Set<CredentialValue.Kind> REGISTRY_KINDS = Set.of(CredentialValue.Kind.USERNAME_PASSWORD);
     }
 
     /**

@@ -29,7 +29,7 @@ public class DeployFunctionStep extends ServeFunctionStep {
 
     @Extension
     @Symbol("deployFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends ServingStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -59,6 +59,11 @@ public class DeployFunctionStep extends ServeFunctionStep {
         @Override
         public String argumentsToString(Map<String, Object> namedArgs) {
             return StepSummary.of(ActionKind.DEPLOY, namedArgs);
+        }
+
+        @Override
+        protected boolean withService() {
+            return false;
         }
     }
 }

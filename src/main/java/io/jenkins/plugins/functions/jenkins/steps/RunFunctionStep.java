@@ -10,7 +10,6 @@ import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
@@ -41,7 +40,7 @@ public class RunFunctionStep extends FunctionStep {
 
     @Extension
     @Symbol("runFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends FunctionStepDescriptor {
 
         @Override
         public String getFunctionName() {

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -121,7 +120,7 @@ public class ServeFunctionStep extends FunctionStep {
 
     @Extension
     @Symbol("serveFunction")
-    public static class DescriptorImpl extends StepDescriptor {
+    public static class DescriptorImpl extends ServingStepDescriptor {
 
         @Override
         public String getFunctionName() {
@@ -151,6 +150,11 @@ public class ServeFunctionStep extends FunctionStep {
         @Override
         public String argumentsToString(Map<String, Object> namedArgs) {
             return StepSummary.of(ActionKind.SERVE, namedArgs);
+        }
+
+        @Override
+        protected boolean withService() {
+            return true;
         }
     }
 

@@ -4,7 +4,11 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Messages;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.functions.jenkins.forms.FieldChecks;
+import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
 import io.jenkins.plugins.functions.jenkins.runs.ServiceStop;
+import io.jenkins.plugins.functions.spec.Names;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +19,7 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code stopFunction}: stops a served or deployed function and removes everything it created
@@ -76,6 +81,15 @@ public class StopFunctionStep extends Step {
         @Override
         public String argumentsToString(Map<String, Object> namedArgs) {
             return StepSummary.ofStop(namedArgs);
+        }
+
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return FieldChecks.PLAIN.requiredName(value);
+        }
+
+        /** Any namespace the connection may delete in: stopping is not limited to the allowed namespaces. */
+        public FormValidation doCheckNamespace(@QueryParameter String value) {
+            return FormChecks.PLAIN.check(value, v -> Names.dns1123Label(v, "namespace"));
         }
     }
 

@@ -26,18 +26,41 @@ public final class BuildContexts {
 
     /** A git context, checked; the ref is required so that a build always builds the same commit line. */
     public static BuildContext.GitRepository git(String url, String ref, String path) throws SpecException {
+        gitUrl(url);
+        if (ref == null) {
+            throw new SpecException(GIT_REF, null, GIT_REF_RULE + " (required with gitUrl)");
+        }
+        gitRef(ref);
+        if (path != null) {
+            gitPath(path);
+        }
+        return new BuildContext.GitRepository(url, ref, path);
+    }
+
+    /** The repository's URL alone (the forms check it as it is typed); never repeats credentials in it. */
+    public static String gitUrl(String url) throws SpecException {
         if (url == null || url.length() > 2048 || !URL.matcher(url).matches()) {
             String shown = url == null ? null : url.replaceFirst("//[^/]*@", "//***@");
             throw new SpecException(GIT_URL, shown, GIT_URL_RULE);
         }
+        return url;
+    }
+
+    /** The branch, tag or commit alone. */
+    public static String gitRef(String ref) throws SpecException {
         if (ref == null || ref.length() > 255 || !REF.matcher(ref).matches() || ref.contains("..")
                 || ref.endsWith("/") || ref.endsWith(".lock")) {
-            throw new SpecException(GIT_REF, ref, GIT_REF_RULE + (ref == null ? " (required with gitUrl)" : ""));
+            throw new SpecException(GIT_REF, ref, GIT_REF_RULE);
         }
-        if (path != null && (!PATH.matcher(path).matches() || ("/" + path + "/").contains("/../")
-                || ("/" + path + "/").contains("/./"))) {
+        return ref;
+    }
+
+    /** The repository's folder alone. */
+    public static String gitPath(String path) throws SpecException {
+        if (path == null || !PATH.matcher(path).matches() || ("/" + path + "/").contains("/../")
+                || ("/" + path + "/").contains("/./")) {
             throw new SpecException(GIT_PATH, path, GIT_PATH_RULE);
         }
-        return new BuildContext.GitRepository(url, ref, path);
+        return path;
     }
 }

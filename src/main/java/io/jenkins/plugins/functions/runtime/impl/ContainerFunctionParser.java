@@ -138,13 +138,22 @@ public final class ContainerFunctionParser {
         return labels;
     }
 
-    static String image(Object value) throws SpecException {
+    /** The function's {@code image}: an image reference to pull. */
+    public static String image(Object value) throws SpecException {
+        return image(value, IMAGE);
+    }
+
+    /**
+     * An image reference to pull, in another field (a python function's {@code baseImage}, the
+     * configuration's builder image): the same rule as {@code image}.
+     */
+    public static String image(Object value, String field) throws SpecException {
         if (value == null) {
-            throw new SpecException(IMAGE, null, IMAGE_RULE);
+            throw new SpecException(field, null, IMAGE_RULE);
         }
-        String image = Fields.text(value, IMAGE, IMAGE_RULE);
+        String image = Fields.text(value, field, IMAGE_RULE);
         if (image.length() > MAX_IMAGE || !IMAGE_REFERENCE.matcher(image).matches()) {
-            throw new SpecException(IMAGE, image, IMAGE_RULE);
+            throw new SpecException(field, image, IMAGE_RULE);
         }
         return image;
     }
@@ -236,7 +245,8 @@ public final class ContainerFunctionParser {
         return new CredentialRef(id, key);
     }
 
-    private static void checkEnvName(String name, String field) throws SpecException {
+    /** An environment variable's name: the syntax, and not one of the engine's own ({@code FUNCTION_*}). */
+    public static void checkEnvName(String name, String field) throws SpecException {
         if (!Names.isEnvName(name)) {
             throw new SpecException(field, name, Names.ENV_NAME_RULE);
         }
@@ -247,7 +257,7 @@ public final class ContainerFunctionParser {
         }
     }
 
-    static String workingDir(Object value) throws SpecException {
+    public static String workingDir(Object value) throws SpecException {
         if (value == null) {
             return null;
         }
@@ -258,7 +268,7 @@ public final class ContainerFunctionParser {
         return dir;
     }
 
-    static PullPolicy pullPolicy(Object value) throws SpecException {
+    public static PullPolicy pullPolicy(Object value) throws SpecException {
         if (value == null) {
             return null;
         }

@@ -294,7 +294,7 @@ public final class PythonFunctionParser {
 
     // ---- handler, requirements, version -------------------------------------------------------
 
-    static Handler handler(Object value) throws SpecException {
+    public static Handler handler(Object value) throws SpecException {
         if (value == null) {
             throw new SpecException(HANDLER, null, HANDLER_RULE);
         }
@@ -358,7 +358,7 @@ public final class PythonFunctionParser {
         return new Handler(m.group(1), m.group(2), null);
     }
 
-    static List<String> requirements(Object value) throws SpecException {
+    public static List<String> requirements(Object value) throws SpecException {
         if (value == null) {
             return List.of();
         }
@@ -379,7 +379,7 @@ public final class PythonFunctionParser {
         return requirements;
     }
 
-    static String pythonVersion(Object value) throws SpecException {
+    public static String pythonVersion(Object value) throws SpecException {
         if (value == null) {
             return DEFAULT_PYTHON_VERSION;
         }

@@ -38,15 +38,8 @@ public final class ServiceSettingsParser {
     public static ServiceSettings parse(FunctionSpec spec) throws SpecException {
         Map<String, Object> fields = spec.fields();
         List<Port> ports = ports(fields.get(PORTS));
-        int replicas = fields.containsKey(REPLICAS) ? whole(fields.get(REPLICAS), REPLICAS, 0, 100, REPLICAS_RULE)
-                : ServiceSettings.DEFAULT_REPLICAS;
-        String type = null;
-        if (fields.containsKey(SERVICE_TYPE)) {
-            type = Fields.text(fields.get(SERVICE_TYPE), SERVICE_TYPE, SERVICE_TYPE_RULE);
-            if (!SERVICE_TYPES.contains(type)) {
-                throw new SpecException(SERVICE_TYPE, type, SERVICE_TYPE_RULE);
-            }
-        }
+        int replicas = fields.containsKey(REPLICAS) ? replicas(fields.get(REPLICAS)) : ServiceSettings.DEFAULT_REPLICAS;
+        String type = fields.containsKey(SERVICE_TYPE) ? serviceType(fields.get(SERVICE_TYPE)) : null;
         Probe probe = fields.containsKey(READINESS_PROBE) ? probe(fields.get(READINESS_PROBE)) : null;
         return new ServiceSettings(ports, replicas, type, probe);
     }
@@ -62,7 +55,22 @@ public final class ServiceSettingsParser {
         return spec;
     }
 
-    private static List<Port> ports(Object value) throws SpecException {
+    /** {@code replicas}: a whole number from 0 to 100. */
+    public static int replicas(Object value) throws SpecException {
+        return whole(value, REPLICAS, 0, 100, REPLICAS_RULE);
+    }
+
+    /** {@code serviceType}: ClusterIP, NodePort or LoadBalancer. */
+    public static String serviceType(Object value) throws SpecException {
+        String type = Fields.text(value, SERVICE_TYPE, SERVICE_TYPE_RULE);
+        if (!SERVICE_TYPES.contains(type)) {
+            throw new SpecException(SERVICE_TYPE, type, SERVICE_TYPE_RULE);
+        }
+        return type;
+    }
+
+    /** {@code ports}: numbers or {name, port} mappings, names and numbers unique. */
+    public static List<Port> ports(Object value) throws SpecException {
         if (value == null) {
             return List.of();
         }
@@ -142,7 +150,7 @@ public final class ServiceSettingsParser {
     }
 
     /** A Service's name must also start with a letter (DNS-1035). */
-    static void checkServiceName(String name) throws SpecException {
+    public static void checkServiceName(String name) throws SpecException {
         if (!Names.isDns1123Label(name) || !Character.isLetter(name.charAt(0))) {
             throw new SpecException("name", name, "must start with a letter to be served: the Service takes the"
                     + " function's name, and Service names are DNS-1035 labels");

@@ -14,16 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A profile of the global configuration: checked when each field is set (so a bad one is refused
- * when the configuration is saved), converted to the engine's {@link Profile}, and kept as the
- * text it was given, so configuration-as-code and build.xml round-trip it.
+ * when the configuration is saved), converted to the engine's {@link Profile}, with its node
+ * selector and tolerations as structure for configuration-as-code and the form, and as text in
+ * the XML (so the configurations of older versions load as they are).
  */
 class ProfileConfigTest {
 
     static ProfileConfig gpuSmall() {
         ProfileConfig p = new ProfileConfig("gpu-small");
-        p.setNodeSelector("pool=gpu,\nzone = eu-1a");
-        p.setTolerations("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
-                + "- {key: spot, operator: Equal, value: 'true', effect: NoExecute, tolerationSeconds: 60}");
+        p.setNodeSelector(List.of(new NodeLabel("pool", "gpu"), new NodeLabel(" zone ", " eu-1a")));
+        p.setTolerations(List.of(toleration("nvidia.com/gpu", "Exists", null, "NoSchedule", null),
+                toleration("spot", "Equal", "true", "NoExecute", "60")));
         p.setPriorityClassName("batch-high");
         p.setRuntimeClassName("nvidia");
         p.setDefaultCpuRequest("500m");
@@ -34,6 +35,16 @@ class ProfileConfigTest {
         p.setServiceAccount("gpu-runner");
         p.setImagePullSecrets("registry-pull, mirror-pull");
         return p;
+    }
+
+    static TolerationConfig toleration(String key, String operator, String value, String effect, String seconds) {
+        TolerationConfig t = new TolerationConfig();
+        t.setKey(key);
+        t.setOperator(operator);
+        t.setValue(value);
+        t.setEffect(effect);
+        t.setTolerationSeconds(seconds);
+        return t;
     }
 
     @Test
@@ -79,14 +90,77 @@ class ProfileConfigTest {
     }
 
     @Test
+    void theXmlOfAnOlderVersionLoadsAndShowsItsTextAsStructure() throws SpecException {
+        XStream x = new XStream();
+        x.allowTypesByWildcard(new String[] {"io.jenkins.plugins.functions.**"});
+        String type = ProfileConfig.class.getName();
+        ProfileConfig old = (ProfileConfig) x.fromXML("<" + type + "><name>gpu-small</name>"
+                + "<nodeSelector>pool=gpu,\nzone = eu-1a</nodeSelector>"
+                + "<tolerations>- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
+                + "- {key: spot, operator: Equal, value: &apos;true&apos;, effect: NoExecute, tolerationSeconds: 60}"
+                + "</tolerations><gpuResourceName>nvidia.com/gpu</gpuResourceName></" + type + ">");
+
+        assertThat(old.getNodeSelector()).containsExactly(new NodeLabel("pool", "gpu"), new NodeLabel("zone", "eu-1a"));
+        assertThat(old.getTolerations()).containsExactly(toleration("nvidia.com/gpu", "Exists", null, "NoSchedule",
+                null), toleration("spot", "Equal", "true", "NoExecute", "60"));
+        assertThat(old.toProfile().nodeSelector()).isEqualTo(gpuSmall().toProfile().nodeSelector());
+        assertThat(old.toProfile().tolerations()).isEqualTo(gpuSmall().toProfile().tolerations());
+        assertThat(x.toXML(old)).as("written back as it was read").contains("<nodeSelector>pool=gpu,")
+                .contains("<tolerations>- {key: nvidia.com/gpu");
+    }
+
+    @Test
+    void theStructureIsWrittenAsTheTextOlderVersionsRead() {
+        ProfileConfig p = gpuSmall();
+
+        assertThat(p.nodeSelectorText()).isEqualTo("pool=gpu, zone=eu-1a");
+        assertThat(p.tolerationsText()).isEqualTo("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
+                + "- {key: spot, operator: Equal, value: 'true', effect: NoExecute, tolerationSeconds: 60}");
+        p.setNodeSelector(List.of());
+        p.setTolerations(null);
+        assertThat(p.nodeSelectorText()).isNull();
+        assertThat(p.tolerationsText()).isNull();
+        assertThat(p.getNodeSelector()).isEmpty();
+        assertThat(p.getTolerations()).isEmpty();
+    }
+
+    @Test
+    void configurationAsCodeSeesEverySetterWithAGetterOfItsType() {
+        for (Class<?> type : List.of(ProfileConfig.class, NodeLabel.class, TolerationConfig.class)) {
+            for (java.lang.reflect.Method setter : type.getMethods()) {
+                if (!setter.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {
+                    continue;
+                }
+                String property = setter.getName().substring(3);
+                java.lang.reflect.Method getter;
+                try {
+                    getter = type.getMethod("get" + property);
+                } catch (NoSuchMethodException e) {
+                    throw new AssertionError(type.getSimpleName() + " has no getter for " + property, e);
+                }
+                assertThat(getter.getGenericReturnType()).as(type.getSimpleName() + "." + property)
+                        .isEqualTo(setter.getGenericParameterTypes()[0]);
+            }
+        }
+    }
+
+    @Test
     void aBadValueIsRefusedWhenItIsSetNamingTheFieldAndTheValue() {
         refused(p -> new ProfileConfig("GPU small"), "'name'", "GPU small");
-        refused(p -> p.setNodeSelector("pool"), "'nodeSelector'", "key=value pairs");
-        refused(p -> p.setNodeSelector("pool=gpu nodes"), "nodeSelector.pool", "label value");
-        refused(p -> p.setTolerations("- {key: a, operator: Maybe}"), "tolerations[0].operator", "Equal or Exists");
-        refused(p -> p.setTolerations("[unclosed"), "'tolerations'", "YAML list");
-        refused(p -> p.setTolerations("- {key: a, effect: NoSchedule, tolerationSeconds: 5}"),
+        refused(p -> p.setNodeSelectorText("pool"), "'nodeSelector'", "key=value pairs");
+        refused(p -> p.setNodeSelectorText("pool=gpu nodes"), "nodeSelector.pool", "label value");
+        refused(p -> p.setNodeSelector(List.of(new NodeLabel("pool", "gpu nodes"))), "nodeSelector.pool",
+                "label value");
+        refused(p -> p.setNodeSelector(List.of(new NodeLabel("Pool Name", "gpu"))), "Pool Name", "label key");
+        refused(p -> p.setTolerationsText("- {key: a, operator: Maybe}"), "tolerations[0].operator",
+                "Equal or Exists");
+        refused(p -> p.setTolerations(List.of(toleration("a", "Maybe", null, null, null))),
+                "tolerations[0].operator", "Equal or Exists");
+        refused(p -> p.setTolerationsText("[unclosed"), "'tolerations'", "YAML list");
+        refused(p -> p.setTolerations(List.of(toleration("a", null, null, "NoSchedule", "5"))),
                 "tolerations[0].tolerationSeconds", "only with effect NoExecute");
+        refused(p -> p.setTolerations(List.of(toleration("a", null, null, "NoExecute", "soon"))),
+                "tolerations[0].tolerationSeconds", "whole number of seconds");
         refused(p -> p.setGpuResourceName("gpu"), "'gpuResourceName'", "extended resource name");
         refused(p -> p.setDefaultCpuRequest("lots"), "defaultResources.requests.cpu", "quantity");
         refused(p -> p.setDefaultMemoryLimit("0"), "defaultResources.limits.memory", "more than 0");
