@@ -95,6 +95,16 @@ public final class SecretMasker implements RunListener {
     }
 
     @Override
+    public void onPod(String namespace, String name) {
+        delegate.onPod(namespace, name);
+    }
+
+    @Override
+    public void onResourceUsage(io.jenkins.plugins.functions.observability.ResourceUsage usage) {
+        delegate.onResourceUsage(usage);
+    }
+
+    @Override
     public void onComplete(RunOutcome outcome) {
         delegate.onComplete(new RunOutcome(outcome.state(), outcome.exitCode(), mask(outcome.reason()),
                 mask(outcome.message()), maskValues(outcome.outputs()), outcome.startedAt(), outcome.finishedAt()));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
+import io.jenkins.plugins.functions.observability.TraceContext;
 
 /**
  * Everything a runtime needs to plan one run: the function, the action, the run's identity and
@@ -27,6 +28,8 @@ import io.jenkins.plugins.functions.runtime.build.ImageBuild;
  * @param credentials the Jenkins credentials the run uses, by id, resolved for this run only; their
  *                    values go into per-run Secrets and are masked in logs; never persisted
  * @param build       for a {@code build} run: what to build and where to push it; null otherwise
+ * @param trace       the W3C trace context of the step that asked for the run (its {@code
+ *                    TRACEPARENT}), or null: the workload continues that trace ({@link TraceEnv})
  */
 public record RunRequest(
         FunctionSpec function,
@@ -40,7 +43,8 @@ public record RunRequest(
         PodSecurity.Policy podSecurity,
         Profile profile,
         Map<String, CredentialValue> credentials,
-        ImageBuild build) {
+        ImageBuild build,
+        TraceContext trace) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -81,6 +85,7 @@ public record RunRequest(
         private Profile profile = Profile.NONE;
         private Map<String, CredentialValue> credentials = Map.of();
         private ImageBuild build;
+        private TraceContext trace;
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -147,9 +152,15 @@ public record RunRequest(
             return this;
         }
 
+        /** The trace context of the step that asks for the run; null for none. */
+        public Builder trace(TraceContext value) {
+            this.trace = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
-                    podSecurity, profile, credentials, build);
+                    podSecurity, profile, credentials, build, trace);
         }
     }
 }
