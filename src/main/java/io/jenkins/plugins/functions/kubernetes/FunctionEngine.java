@@ -113,6 +113,9 @@ public final class FunctionEngine implements AutoCloseable {
         return this;
     }
 
+    /** The usage sampling interval Jenkins uses unless configured: metrics-server's default resolution. */
+    public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(15);
+
     /** How often the runs' resource usage is sampled; zero: not at all. */
     public Duration usageInterval() {
         return usage.interval();

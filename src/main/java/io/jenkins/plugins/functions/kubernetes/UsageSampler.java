@@ -38,17 +38,15 @@ import java.util.logging.Logger;
  *
  * <p>No thread waits: a tick on the engine's timer sends the requests through the HTTP client's
  * asynchronous API, and the answers are added up on the client's thread (a parse, no I/O).
- * metrics-server refreshes its figures every 15 seconds by default, the default interval here: a
- * figure seen twice (same timestamp) counts once, and a run shorter than that may get none.
+ * metrics-server refreshes its figures every 15 seconds by default, Jenkins' default interval
+ * ({@link FunctionEngine#DEFAULT_USAGE_INTERVAL}): a figure seen twice (same timestamp) counts
+ * once, and a run shorter than that may get none.
  */
 final class UsageSampler {
 
     private static final Logger LOGGER = Logger.getLogger(UsageSampler.class.getName());
 
     static final String GROUP_VERSION = "metrics.k8s.io/v1beta1";
-    /** The default interval: metrics-server's default resolution. */
-    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
-
     static final String ABSENT = "Resource usage is not sampled: the cluster does not serve " + GROUP_VERSION
             + " (no metrics-server)";
 
@@ -60,7 +58,7 @@ final class UsageSampler {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Namespaces whose pod metrics this account may not read: not asked again. */
     private final Map<String, String> refused = new ConcurrentHashMap<>();
-    private volatile Duration interval = DEFAULT_INTERVAL;
+    private volatile Duration interval = Duration.ZERO;
     private volatile Discovery discovery = Discovery.UNKNOWN;
     private volatile String absentNote = ABSENT;
     private ScheduledFuture<?> tick;
@@ -70,7 +68,7 @@ final class UsageSampler {
         this.timer = timer;
     }
 
-    /** How often to sample; zero turns sampling off (runs then record no usage). */
+    /** How often to sample; zero (the default) turns sampling off (runs then record no usage). */
     void interval(Duration value) {
         if (value.isNegative()) {
             throw new IllegalArgumentException("usage interval: value '" + value + "' is not allowed: 0s or more");

@@ -437,6 +437,23 @@ public final class ClusterSimulator implements TestCluster {
         return this;
     }
 
+    /**
+     * Installs a simulated metrics-server: from now on the cluster serves {@code metrics.k8s.io}
+     * (discovery, and the pod metrics of running pods with the figures {@code usage} gives, see
+     * {@link MetricsServer}). Without it (the default) the cluster has none: that API answers 404.
+     */
+    public MetricsServer serveMetrics(MetricsServer.Usage usage) {
+        MetricsServer m = new MetricsServer(usage, dispatcher::get);
+        dispatcher.metricsServer(m);
+        return m;
+    }
+
+    /** Removes the metrics-server: {@code metrics.k8s.io} answers 404 again. */
+    public ClusterSimulator stopServingMetrics() {
+        dispatcher.metricsServer(null);
+        return this;
+    }
+
     /** Failures inside the simulation (a bug, or an API error it did not expect); tests may assert none. */
     public List<Throwable> errors() {
         return loop.errors();

@@ -74,7 +74,10 @@ final class SimulatorDispatcher extends Dispatcher {
     /** Requests answered 403 Forbidden, as RBAC would: {@link RequestLog} patterns by method. */
     private final java.util.List<java.util.function.Predicate<RequestLog.Entry>> forbidden =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The cluster's metrics-server, null when it has none (the default): see {@link MetricsServer}. */
+    private volatile MetricsServer metricsServer;
     /** Propagation policies of deletions that wait for finalizers, by uid. */
+
     private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
 
     SimulatorDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, RequestLog requests, LogEndpoint logs,
@@ -87,7 +90,12 @@ final class SimulatorDispatcher extends Dispatcher {
         this.onEachRequest = onEachRequest;
     }
 
-    /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
+    /** From now on, serves the {@code metrics.k8s.io} API with this metrics-server (null: none). */
+    void metricsServer(MetricsServer value) {
+        metricsServer = value;
+    }
+
+        /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
     void forbid(String method, String pathPattern) {
         forbidden.add(RequestLog.matcher(method, pathPattern));
     }
@@ -130,6 +138,11 @@ final class SimulatorDispatcher extends Dispatcher {
                         + " cannot " + method.toLowerCase(java.util.Locale.ROOT) + " " + entry.path()
                         + " (simulated RBAC refusal)");
             }
+        }
+        int q0 = pathAndQuery.indexOf('?');
+        if (MetricsServer.handles(q0 < 0 ? pathAndQuery : pathAndQuery.substring(0, q0))) {
+            MetricsServer m = metricsServer;
+            return m == null ? MetricsServer.absent() : m.serve(method, pathAndQuery);
         }
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {
