@@ -105,13 +105,13 @@ public final class EngineMetrics {
     }
 
     /**
-     * A run that ended before it reached the cluster (its function refused, no credential, ...):
-     * counted as finished in error, with its reason.
+     * A run that ended before it reached the cluster (its function refused, no credential, aborted
+     * before its start, ...): counted as finished with its state, and its reason when in error.
      *
      * @param runtime the runtime when known, else null
      */
-    public void refused(String runtime, String action, String reason) {
-        ended(new RunTags(runtime, action), RunState.ERROR, reason);
+    public void endedBeforeStart(String runtime, String action, RunState state, String reason) {
+        ended(new RunTags(runtime, action), state, reason);
     }
 
     private void ended(RunTags tags, RunState state, String reason) {

@@ -9,6 +9,7 @@ import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.RunHistory;
+import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
@@ -19,6 +20,8 @@ import io.jenkins.plugins.functions.kubernetes.SecretMasker;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.observability.ResourceUsage;
+import io.jenkins.plugins.functions.observability.TraceContext;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
@@ -122,6 +125,8 @@ public final class BuildRun {
     private volatile RequestConfigurer configurer;
     /** A service's own wait for readiness (serveFunction's readyTimeout); null for the default. */
     private volatile Duration readyTimeout;
+    /** The W3C trace context of the step's (or build's) environment, which the run's pods continue; null: none. */
+    private volatile TraceContext trace;
 
     /**
      * Adds what a caller's action needs beyond the function to the run's request before it is
@@ -169,7 +174,9 @@ public final class BuildRun {
         FunctionRunAction action = new FunctionRunAction(record);
         build.addAction(action);
         RunHistory.started(action, build, listener.getLogger(), env);
-        return new BuildRun(call, runId, build, listener, workspace, action, observer);
+        BuildRun run = new BuildRun(call, runId, build, listener, workspace, action, observer);
+        run.trace = TraceContext.fromEnvironment(env).orElse(null);
+        return run;
     }
 
     /** A run's id: random, so two controllers sharing a cluster never pick the same names. */
@@ -239,7 +246,8 @@ public final class BuildRun {
                             RunLabels.JENKINS_BUILD_ID_ANNOTATION, build.getExternalizableId()))
                     .podSecurity(target.podSecurity())
                     .profile(Profiles.choose(function, target.profiles()))
-                    .credentials(credentials);
+                    .credentials(credentials)
+                    .trace(trace);
             RequestConfigurer c = configurer;
             if (c != null) {
                 c.configure(requestBuilder, function, target, log);
@@ -255,6 +263,7 @@ public final class BuildRun {
             record.resolved(function.name(), function.version(), function.runtime(), ns,
                     function.toCanonicalJson(), RunArguments.parametersJson(request), System.currentTimeMillis());
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
+            RunObservations.planned(record, plan, log, PREFIX);
             RunHistory.planned(build, runId, plan);
             save(build);
             log.println(PREFIX + "Running " + function.name() + " (version " + function.version() + ", runtime "
@@ -336,6 +345,7 @@ public final class BuildRun {
 
     private void finishBeforeStart(RunOutcome outcome, AbortException failure) {
         record.finish(outcome, null);
+        RunObservations.endedBeforeStart(record, outcome);
         save(build);
         observer.ended(record, outcome, failure);
     }
@@ -353,7 +363,7 @@ public final class BuildRun {
             // The values were never saved: look them up again, so the resumed log stays masked.
             runListener = SecretMasker.wrap(runListener, RunCredentials.maskedValues(credentialIds, target, build));
         }
-        return target.engine().attach(ref, cursor, runListener, readyTimeout);
+        return target.engine().attach(ref, cursor, runListener, readyTimeout, RunObservations.tags(record));
     }
 
     /** The message a failed run fails its step or build with. */
@@ -419,6 +429,16 @@ public final class BuildRun {
         @Override
         public void onLog(LogLine line) {
             log.println(line.text());
+        }
+
+        @Override
+        public void onPod(String namespace, String name) {
+            record.addPod(name);
+        }
+
+        @Override
+        public void onResourceUsage(ResourceUsage usage) {
+            RunObservations.usage(record, usage); // saved with the end, which follows at once
         }
 
         @Override
