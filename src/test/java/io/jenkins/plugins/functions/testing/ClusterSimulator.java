@@ -63,6 +63,9 @@ import okhttp3.mockwebserver.MockWebServer;
  *   <li>The Job controller ({@link JobController}), the Deployment and ReplicaSet controllers
  *       ({@link DeploymentController}), the garbage collector and propagation policies ({@link
  *       GarbageCollector}), the TTL-after-finished controller.
+ *   <li>Optionally a metrics-server ({@link #serveMetrics}, {@link MetricsServer}): {@code
+ *       metrics.k8s.io} discovery and the pod metrics of running pods; without it (the default) that
+ *       API answers 404, as on a cluster without metrics-server.
  * </ul>
  * All of it runs on one daemon thread ({@link ControlLoop}; a second one only writes log lines at
  * their times), driven by watches the simulator's own client keeps open on pods, Jobs, Deployments
