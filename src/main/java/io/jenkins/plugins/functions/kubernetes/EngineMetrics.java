@@ -89,7 +89,7 @@ public final class EngineMetrics {
         }
     }
 
-    /** A run reached RUNNING (a job's container runs, a service is ready), {@code after} its hand-over. */
+    /** A run reached RUNNING (its workload's first container runs), {@code after} its hand-over. */
     void running(RunTags tags, Duration after) {
         sink.duration(name(MetricNames.RUN_TIME_TO_RUNNING, tags.runtime(), tags.action()), after);
     }
@@ -101,6 +101,10 @@ public final class EngineMetrics {
         ended(tags, outcome.state(), outcome.reason());
         if (after != null) {
             sink.duration(name(MetricNames.RUN_DURATION, tags.runtime(), tags.action()), after);
+            if (outcome.state() == RunState.RUNNING) {
+                // a service's start ends when it is ready
+                sink.duration(name(MetricNames.RUN_TIME_TO_READY, tags.runtime(), tags.action()), after);
+            }
         }
     }
 

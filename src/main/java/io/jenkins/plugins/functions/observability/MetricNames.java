@@ -30,9 +30,14 @@ public final class MetricNames {
     public static final String RUN_DURATION = PREFIX + ".run.duration";
     /**
      * Histogram of durations, {@code .<runtime>.<action>}: from the hand-over to state RUNNING
-     * (a job's container runs; a service is ready).
+     * (the workload's first container runs).
      */
     public static final String RUN_TIME_TO_RUNNING = PREFIX + ".run.time-to-running";
+    /**
+     * Histogram of durations, {@code .<runtime>.<action>} ({@code serve}, {@code deploy}): from the
+     * hand-over to the service being ready (its rollout available), for starts that got there.
+     */
+    public static final String RUN_TIME_TO_READY = PREFIX + ".run.time-to-ready";
     /** Gauge: runs the engines follow now; with {@code .<runtime>.<action>}, those of that kind. */
     public static final String RUN_ACTIVE = PREFIX + ".run.active";
     /** Counter: runs re-attached after a controller restart. */

@@ -150,6 +150,21 @@ class EngineMetricsTest {
     }
 
     @Test
+    void aServiceStartIsTimedToRunningAndToReady() throws Exception {
+        sim.onImage("example.com/web:1", PodBehavior.longRunning().readyAfter(Duration.ofMillis(500)));
+        RecordingListener listener = new RecordingListener();
+        engine.start(ServiceEngineTest.servePlan("example.com/web:1", io.jenkins.plugins.functions.model.ActionKind.SERVE,
+                java.util.Map.of(), null), listener);
+        assertThat(listener.await(WAIT).state()).isEqualTo(RunState.RUNNING);
+
+        assertThat(sink.counter("function-runtimes.run.finished.container.serve.running")).isEqualTo(1);
+        Duration toRunning = sink.durations("function-runtimes.run.time-to-running.container.serve").get(0);
+        Duration toReady = sink.durations("function-runtimes.run.time-to-ready.container.serve").get(0);
+        assertThat(toReady).as("ready comes after the container runs").isGreaterThan(toRunning);
+        assertThat(sink.durations("function-runtimes.run.time-to-ready.container.job")).isEmpty();
+    }
+
+    @Test
     void withoutMetricsNothingIsCountedAndRunsGoOn() throws Exception {
         sim.onImage("example.com/hello:1", PodBehavior.succeed().logs("hi"));
         try (FunctionEngine plain = new FunctionEngine(client, EngineOptions.defaults())) {
