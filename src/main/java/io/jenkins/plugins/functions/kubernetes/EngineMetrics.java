@@ -24,6 +24,8 @@ public final class EngineMetrics {
     public static final EngineMetrics NONE = new EngineMetrics(MetricsSink.NONE);
 
     private final MetricsSink sink;
+    /** False for {@link MetricsSink#NONE}: nothing is named or counted then (a call per request and log line). */
+    private final boolean enabled;
     private final Set<FunctionEngine> engines = ConcurrentHashMap.newKeySet();
     /** The run kinds whose gauge of active runs is registered. */
     private final Set<RunTags> gauged = ConcurrentHashMap.newKeySet();
@@ -32,13 +34,14 @@ public final class EngineMetrics {
 
     public EngineMetrics(MetricsSink sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.enabled = sink != MetricsSink.NONE;
         sink.gauge(MetricNames.RUN_ACTIVE, this::activeRuns);
         sink.gauge(MetricNames.SERVICES_LIVE, () -> Math.max(0, liveServices.get()));
     }
 
     /** Whether anything is reported (false for {@link MetricsSink#NONE}). */
     public boolean enabled() {
-        return sink != MetricsSink.NONE;
+        return enabled;
     }
 
     public MetricsSink sink() {
@@ -73,12 +76,18 @@ public final class EngineMetrics {
 
     /** A run was handed to the cluster. */
     void started(RunTags tags) {
+        if (!enabled) {
+            return;
+        }
         sink.count(name(MetricNames.RUN_STARTED, tags.runtime(), tags.action()), 1);
         gauge(tags);
     }
 
     /** A run was re-attached after a restart. */
     void resumed(RunTags tags) {
+        if (!enabled) {
+            return;
+        }
         sink.count(MetricNames.RUN_RESUMED, 1);
         gauge(tags);
     }
@@ -91,6 +100,9 @@ public final class EngineMetrics {
 
     /** A run reached RUNNING (its workload's first container runs), {@code after} its hand-over. */
     void running(RunTags tags, Duration after) {
+        if (!enabled) {
+            return;
+        }
         sink.duration(name(MetricNames.RUN_TIME_TO_RUNNING, tags.runtime(), tags.action()), after);
     }
 
@@ -98,6 +110,9 @@ public final class EngineMetrics {
      * A run ended, {@code after} its hand-over to the cluster (null when not known: a resumed run).
      */
     void finished(RunTags tags, RunOutcome outcome, Duration after) {
+        if (!enabled) {
+            return;
+        }
         ended(tags, outcome.state(), outcome.reason());
         if (after != null) {
             sink.duration(name(MetricNames.RUN_DURATION, tags.runtime(), tags.action()), after);
@@ -115,6 +130,9 @@ public final class EngineMetrics {
      * @param runtime the runtime when known, else null
      */
     public void endedBeforeStart(String runtime, String action, RunState state, String reason) {
+        if (!enabled) {
+            return;
+        }
         ended(new RunTags(runtime, action), state, reason);
     }
 
@@ -127,22 +145,34 @@ public final class EngineMetrics {
 
     /** A request to the Kubernetes API was sent. */
     void request(String verb) {
+        if (!enabled) {
+            return;
+        }
         sink.count(name(MetricNames.API_REQUESTS, verb), 1);
     }
 
     /** A request to the Kubernetes API was answered with an error status. */
     void error(String verb, int status) {
+        if (!enabled) {
+            return;
+        }
         sink.count(name(MetricNames.API_ERRORS, verb, Integer.toString(status)), 1);
     }
 
     /** A log line of {@code bytes} bytes was copied. */
     void logLine(long bytes) {
+        if (!enabled) {
+            return;
+        }
         sink.count(MetricNames.LOG_LINES, 1);
         sink.count(MetricNames.LOG_BYTES, bytes);
     }
 
     /** The orphan sweeper deleted objects. */
     void orphansSwept(int objects) {
+        if (!enabled) {
+            return;
+        }
         if (objects > 0) {
             sink.count(MetricNames.ORPHANS_SWEPT, objects);
         }

@@ -144,7 +144,10 @@ public final class FunctionEngine implements AutoCloseable {
     private RunListener observe(RunListener listener, RunRef ref, RunTags tags, Long startedNanos) {
         ObservedListener observed = new ObservedListener(listener, this, ref, tags, startedNanos);
         runTags.put(ref.runId(), tags);
-        usage.track(ref, observed::note);
+        if (customWorkload(ref) == null) {
+            // a custom resource's pods are its controller's, without the run's labels: not sampled
+            usage.track(ref, observed::note);
+        }
         return observed;
     }
 

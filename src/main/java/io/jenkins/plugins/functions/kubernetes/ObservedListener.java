@@ -21,7 +21,9 @@ final class ObservedListener implements RunListener {
     /** When the engine got the run ({@link System#nanoTime()}); null for a run re-attached after a restart. */
     private final Long startedNanos;
     private boolean running;
-    private String note;
+    private volatile String note;
+    /** Whether a pod of the run was seen: a run that never had one has no usage to tell. */
+    private volatile boolean hadPod;
 
     ObservedListener(RunListener delegate, FunctionEngine engine, RunRef ref, RunTags tags, Long startedNanos) {
         this.delegate = delegate;
@@ -61,7 +63,10 @@ final class ObservedListener implements RunListener {
 
     @Override
     public void onLog(LogLine line) {
-        engine.metrics().logLine(utf8Length(line.text()) + 1L); // with its end of line
+        EngineMetrics metrics = engine.metrics();
+        if (metrics.enabled()) {
+            metrics.logLine(utf8Length(line.text()) + 1L); // with its end of line
+        }
         delegate.onLog(line);
     }
 
@@ -77,6 +82,7 @@ final class ObservedListener implements RunListener {
 
     @Override
     public void onPod(String namespace, String name) {
+        hadPod = true;
         delegate.onPod(namespace, name);
     }
 
@@ -89,7 +95,8 @@ final class ObservedListener implements RunListener {
     public void onComplete(RunOutcome outcome) {
         try {
             ResourceUsage usage = engine.usage().finish(ref.runId());
-            if (usage != null) {
+            // no pod, no figures: unless the run was told why (no metrics-server), there is nothing to say
+            if (usage != null && (hadPod || usage.sampled() || note != null)) {
                 delegate.onResourceUsage(usage);
             }
             engine.metrics().finished(tags, outcome, since());

@@ -58,13 +58,17 @@ final class RequestCounting implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        metrics.get().request(verb(request.method(), request.uri()));
+        EngineMetrics m = metrics.get();
+        if (m.enabled()) {
+            m.request(verb(request.method(), request.uri()));
+        }
     }
 
     @Override
     public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-        if (response != null && response.code() >= 400) {
-            metrics.get().error(verb(request.method(), request.uri()), response.code());
+        EngineMetrics m = metrics.get();
+        if (m.enabled() && response != null && response.code() >= 400) {
+            m.error(verb(request.method(), request.uri()), response.code());
         }
     }
 
@@ -90,10 +94,20 @@ final class RequestCounting implements Interceptor {
                 return m.toLowerCase(Locale.ROOT);
         }
         String query = uri == null ? null : uri.getRawQuery();
-        if (query != null && ("&" + query + "&").matches(".*&watch=(true|1)&.*")) {
+        if (query != null && isWatch(query)) {
             return "watch";
         }
         return isCollection(uri == null ? "" : uri.getRawPath()) ? "list" : "get";
+    }
+
+    /** Whether a query asks for a watch ({@code watch=true} or {@code watch=1} among its parameters). */
+    private static boolean isWatch(String query) {
+        for (String p : query.split("&")) {
+            if (p.equals("watch=true") || p.equals("watch=1")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a path names a collection ({@code .../namespaces/ns/pods}) rather than an object or discovery. */

@@ -67,7 +67,7 @@ final class UsageSamplingPhase {
             System.out.println("|---|---:|");
             System.out.printf("| metrics.k8s.io pod lists in the window | %d |%n", lists);
             System.out.printf("| expected: namespaces x window / interval | %.0f |%n", expectedLists());
-            System.out.printf("| the same, counted by the engine's metrics (list requests) | %d |%n", counted);
+            System.out.printf("| list requests the engine's metrics counted in the window (all lists) | %d |%n", counted);
             System.out.printf("| discovery requests (whole phase) | %d |%n", discoveries);
             System.out.printf("| all API requests in the window | %d |%n", totalRequests);
             System.out.printf("| sampling requests per run and minute, at this interval | %.3f |%n", perRunPerMinute());

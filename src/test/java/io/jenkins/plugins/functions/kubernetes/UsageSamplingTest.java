@@ -194,6 +194,17 @@ class UsageSamplingTest {
     }
 
     @Test
+    void aRunThatNeverHadAPodHasNoUsage() throws Exception {
+        sim.serveMetrics(MetricsServer.constant(10, 1024));
+        sim.forbid("POST", "/apis/batch/v1/namespaces/*/jobs");
+        RecordingListener listener = new RecordingListener();
+        engine.start(plan("refused", "example.com/work:1", "default"), listener);
+        assertThat(listener.await(WAIT).reason()).isEqualTo("CreateFailed");
+        assertThat(listener.usage).isEmpty();
+        assertThat(engine.usage().tracked()).isZero();
+    }
+
+    @Test
     void aServiceStartIsSampledUntilItIsReady() throws Exception {
         sim.onImage("example.com/web:1", PodBehavior.longRunning().readyAfter(Duration.ofMillis(800)));
         sim.serveMetrics(MetricsServer.constant(30, 8L << 20));
