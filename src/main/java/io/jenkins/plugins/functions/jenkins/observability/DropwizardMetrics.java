@@ -32,12 +32,20 @@ final class DropwizardMetrics implements MetricsSink {
 
     @Override
     public void count(String name, long delta) {
-        registry.counter(name).inc(delta);
+        try {
+            registry.counter(name).inc(delta);
+        } catch (IllegalArgumentException taken) {
+            taken(name, taken); // a sink never throws into the engine's threads
+        }
     }
 
     @Override
     public void duration(String name, Duration value) {
-        registry.timer(name).update(value);
+        try {
+            registry.timer(name).update(value);
+        } catch (IllegalArgumentException taken) {
+            taken(name, taken);
+        }
     }
 
     @Override
@@ -45,9 +53,13 @@ final class DropwizardMetrics implements MetricsSink {
         try {
             registry.gauge(name, () -> (Gauge<Long>) value::getAsLong);
         } catch (IllegalArgumentException taken) {
-            // another kind of metric has that name: this gauge is not shown, nothing else breaks
-            LOGGER.log(Level.FINE, "metric " + name + " exists and is not a gauge", taken);
+            taken(name, taken);
         }
+    }
+
+    /** Another kind of metric has that name (another plugin's): this one is not shown, nothing else breaks. */
+    private static void taken(String name, IllegalArgumentException e) {
+        LOGGER.log(Level.FINE, "metric " + name + " exists as another kind of metric", e);
     }
 
     @Override

@@ -82,12 +82,16 @@ class DropwizardMetricsTest {
     }
 
     @Test
-    void aGaugeDoesNotReplaceAnotherMetricOfItsName() {
+    void aNameTakenByAnotherKindOfMetricIsLeftAlone() {
         MetricRegistry registry = new MetricRegistry();
         registry.counter("function-runtimes.services.live");
         MetricsSink sink = new DropwizardMetrics(registry);
         new EngineMetrics(sink).liveServices(3);
         assertThat(registry.getCounters()).containsKey("function-runtimes.services.live");
         assertThat(registry.getGauges()).containsKey("function-runtimes.run.active");
+        registry.gauge("function-runtimes.logs.lines", () -> () -> 1);
+        sink.count("function-runtimes.logs.lines", 1); // taken by a gauge: not counted, no exception
+        sink.duration("function-runtimes.logs.lines", java.time.Duration.ofSeconds(1));
+        assertThat(registry.getGauges().get("function-runtimes.logs.lines").getValue()).isEqualTo(1);
     }
 }
