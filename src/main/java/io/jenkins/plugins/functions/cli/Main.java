@@ -11,6 +11,7 @@ import io.jenkins.plugins.functions.kubernetes.RunListener;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.observability.TraceContext;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
@@ -192,6 +193,8 @@ public final class Main {
                 .timeout(options.timeout())
                 .profile(Profiles.choose(function, profiles(options.profiles())))
                 .credentials(credentials)
+                // run: the caller's trace context (a CI job's TRACEPARENT) continues in the pods
+                .trace(placeholders ? null : TraceContext.fromEnvironment(System.getenv()).orElse(null))
                 .build();
         return runtimes().plan(request);
     }

@@ -8,6 +8,8 @@ import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
+import io.jenkins.plugins.functions.jenkins.observability.JenkinsMetrics;
+import io.jenkins.plugins.functions.kubernetes.EngineMetrics;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
@@ -257,6 +259,7 @@ public final class Clusters {
         if (!engine.options().equals(options)) {
             engine.updateOptions(options); // an administrator changed a threshold
         }
+        observe(engine, config);
         String namespace = config.getNamespace() != null ? config.getNamespace()
                 : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
         return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
@@ -269,6 +272,20 @@ public final class Clusters {
                     return c == null ? null : new io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess(c.toStore(),
                             c.getCredentialsId(), false);
                 });
+    }
+
+    /**
+     * The engine reports to the plugin's metrics (the metrics plugin's registry, when installed) and
+     * samples its runs' resource usage as configured; both set again when the configuration changed.
+     */
+    private static void observe(FunctionEngine engine, FunctionRuntimesConfiguration config) {
+        EngineMetrics metrics = JenkinsMetrics.engineMetrics();
+        if (engine.metrics() != metrics) {
+            engine.withMetrics(metrics);
+        }
+        if (!engine.usageInterval().equals(config.usageInterval())) {
+            engine.sampleUsageEvery(config.usageInterval());
+        }
     }
 
     private static CredentialValue credentialInContext(String id, Run<?, ?> build) throws IOException {

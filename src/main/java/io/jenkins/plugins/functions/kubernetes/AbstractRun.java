@@ -146,6 +146,20 @@ abstract class AbstractRun implements ActiveRun {
     /** Stops every timer and stream of the run; nothing is reported. */
     abstract void quiet();
 
+    // ---- observability (issue 12) ----
+
+    /** The pods told to the listener so far: each once, a few at most. */
+    private final java.util.Set<String> podsSeen = new java.util.HashSet<>();
+    static final int MAX_PODS_TOLD = 20;
+
+    /** Tells the listener of a pod of the run the first time it is seen (for links to its logs). */
+    final void podSeen(io.fabric8.kubernetes.api.model.Pod pod) {
+        String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
+        if (name != null && podsSeen.size() < MAX_PODS_TOLD && podsSeen.add(name)) {
+            listener.onPod(ref.namespace(), name);
+        }
+    }
+
     /** Moves the state forward (never back, never past a terminal state) and tells the listener. */
     final void moveTo(RunState next, String detail) {
         if (next.compareTo(state) > 0 && !state.isTerminal()) {

@@ -59,23 +59,99 @@ public final class FunctionEngine implements AutoCloseable {
     private LogPoller poller;
     /** Every namespace a run of this engine went to: where the orphan sweeper looks. */
     private final java.util.Set<String> namespacesUsed = ConcurrentHashMap.newKeySet();
+    // ---- observability (issue 12): metrics, resource usage ----
+    /** Where this engine reports its metrics; {@link EngineMetrics#NONE} until {@link #withMetrics}. */
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    /** The kind of every run in {@link #runs}, for the gauges of active runs. */
+    private final Map<String, RunTags> runTags = new ConcurrentHashMap<>();
+    /** Where the informers of the engine's own client dispatch their events. */
+    private final ExecutorService informerEvents;
+    private final UsageSampler usage;
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this(client, options, LogLimits.defaults());
     }
 
     public FunctionEngine(KubernetesClient client, EngineOptions options, LogLimits logLimits) {
-        this.client = Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(client, "client");
         this.logLimits = Objects.requireNonNull(logLimits, "logLimits");
         this.options = Objects.requireNonNull(options, "options");
-        this.watcher = new RunWatcher(client);
-        this.logs = new LogFollower(client);
+        this.informerEvents = Executors.newCachedThreadPool(daemon("function-runtimes-informers"));
+        // the engine's own client: the given one's connections, plus the count of its requests
+        this.client = RequestCounting.instrument(client, this::metrics, informerEvents);
+        this.watcher = new RunWatcher(this.client);
+        this.logs = new LogFollower(this.client);
         this.requests = Executors.newFixedThreadPool(4, daemon("function-runtimes-requests"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
+        this.usage = new UsageSampler(this.client, timer);
     }
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * Reports this engine's metrics to {@code value} from now on (Jenkins: the metrics plugin's
+     * registry, shared by every engine). Returns this engine.
+     */
+    public FunctionEngine withMetrics(EngineMetrics value) {
+        EngineMetrics previous = metrics;
+        previous.detach(this);
+        metrics = Objects.requireNonNull(value, "metrics");
+        value.attach(this);
+        return this;
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Samples the CPU and memory of the runs' pods this often where the cluster serves
+     * {@code metrics.k8s.io}; zero (the default) does not sample. Jenkins samples every 15
+     * seconds unless configured otherwise. Returns this engine.
+     */
+    public FunctionEngine sampleUsageEvery(Duration interval) {
+        usage.interval(Objects.requireNonNull(interval, "interval"));
+        return this;
+    }
+
+    /** The usage sampling interval Jenkins uses unless configured: metrics-server's default resolution. */
+    public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(15);
+
+    /** How often the runs' resource usage is sampled; zero: not at all. */
+    public Duration usageInterval() {
+        return usage.interval();
+    }
+
+    UsageSampler usage() {
+        return usage;
+    }
+
+    /** Runs of this kind in progress in this engine. */
+    public int activeRuns(RunTags tags) {
+        int n = 0;
+        for (RunTags t : runTags.values()) {
+            if (t.equals(tags)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The listener the engine puts in front of a run's: its metrics, its resource usage sampled
+     * ({@link ObservedListener}, {@link UsageSampler}). {@code startedNanos} is null for a run
+     * re-attached after a restart.
+     */
+    private RunListener observe(RunListener listener, RunRef ref, RunTags tags, Long startedNanos) {
+        ObservedListener observed = new ObservedListener(listener, this, ref, tags, startedNanos);
+        runTags.put(ref.runId(), tags);
+        if (customWorkload(ref) == null) {
+            // a custom resource's pods are its controller's, without the run's labels: not sampled
+            usage.track(ref, observed::note);
+        }
+        return observed;
     }
 
     public EngineOptions options() {
@@ -101,8 +177,10 @@ public final class FunctionEngine implements AutoCloseable {
      */
     public OrphanSweeper.Result sweepOrphans(java.util.Collection<String> namespaces, OrphanSweeper.Builds builds,
             OrphanSweeper.Options sweepOptions) {
-        return new OrphanSweeper(client, sweepOptions, java.time.Clock.systemUTC(), runs::containsKey)
-                .sweep(namespaces, builds);
+        OrphanSweeper.Result result = new OrphanSweeper(client, sweepOptions, java.time.Clock.systemUTC(),
+                runs::containsKey).sweep(namespaces, builds);
+        metrics.orphansSwept(result.deletedObjects().size());
+        return result;
     }
 
     /** Runs in progress in this engine. */
@@ -128,15 +206,17 @@ public final class FunctionEngine implements AutoCloseable {
      */
     public RunHandle start(Plan plan, RunListener runListener, Duration readyTimeout) {
         ensureOpen();
+        HasMetadata workload = plan.workload();
+        RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
+                plan.request().runId());
         // every runtime's runs: the credentials' values never reach the listener (the build log)
         java.util.List<String> masked = new java.util.ArrayList<>(SecretMasker.valuesOf(plan.request().credentials().values()));
         if (plan.request().artifacts() != null) {
             masked.add(plan.request().artifacts().keys().secretAccessKey()); // the store's key, in the run's Secret
         }
-        RunListener listener = SecretMasker.wrap(runListener, masked);
-        HasMetadata workload = plan.workload();
-        RunRef ref = new RunRef(plan.namespace(), workload.getKind(), workload.getMetadata().getName(),
-                plan.request().runId());
+        RunListener listener = observe(SecretMasker.wrap(runListener, masked), ref, RunTags.of(plan.request()),
+                System.nanoTime());
+        metrics.started(RunTags.of(plan.request()));
         CustomWorkload custom = customWorkload(workload);
         if (custom != null) {
             CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
@@ -282,9 +362,20 @@ public final class FunctionEngine implements AutoCloseable {
         return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT, true);
     }
 
-    /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean)}, the workload known to be created. */
+    /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, the workload known to be created. */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout) {
-        return attach(ref, cursor, listener, readyTimeout, true);
+        return attach(ref, cursor, listener, readyTimeout, true, RunTags.UNKNOWN);
+    }
+
+    /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, the workload known to be created. */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout, RunTags tags) {
+        return attach(ref, cursor, listener, readyTimeout, true, tags);
+    }
+
+    /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, the run's kind unknown. */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout,
+                            boolean createConfirmed) {
+        return attach(ref, cursor, listener, readyTimeout, createConfirmed, RunTags.UNKNOWN);
     }
 
     /**
@@ -296,14 +387,17 @@ public final class FunctionEngine implements AutoCloseable {
      *                        controller stopped while its create was under way) and it is not
      *                        there, the run ends {@code NotCreated} and, for a Job, a create that
      *                        could still land is undone by deleting its name
+     * @param tags            the run's kind as its record knows it, for the run's metrics
      */
-    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener, Duration readyTimeout,
-                            boolean createConfirmed) {
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener runListener, Duration readyTimeout,
+                            boolean createConfirmed, RunTags tags) {
         ensureOpen();
         ActiveRun existing = runs.get(ref.runId());
         if (existing != null) {
             return existing;
         }
+        RunListener listener = observe(runListener, ref, tags, null);
+        metrics.resumed(tags);
         CustomWorkload custom = customWorkload(ref);
         ActiveRun run = custom != null
                 ? new CustomResourceRun(this, ref, listener, custom, readyTimeout == null ? custom.readyTimeout()
@@ -620,7 +714,9 @@ public final class FunctionEngine implements AutoCloseable {
     }
 
     void forget(ActiveRun run) {
-        runs.remove(run.ref().runId(), run);
+        if (runs.remove(run.ref().runId(), run)) {
+            runTags.remove(run.ref().runId());
+        }
         watcher.unregister(run.ref().runId());
     }
 
@@ -684,6 +780,9 @@ public final class FunctionEngine implements AutoCloseable {
         closed = true;
         runs.values().forEach(ActiveRun::detach);
         runs.clear();
+        runTags.clear();
+        usage.close();
+        metrics.detach(this);
         synchronized (this) {
             if (poller != null) {
                 poller.close();
@@ -692,6 +791,7 @@ public final class FunctionEngine implements AutoCloseable {
         watcher.close();
         requests.shutdownNow();
         timer.shutdownNow();
+        informerEvents.shutdownNow(); // the engine's own client is not closed: it shares the given one's pool
     }
 
     /** A closed engine takes no new run: its threads and watches are gone. */

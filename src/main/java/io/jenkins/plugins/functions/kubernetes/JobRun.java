@@ -132,6 +132,7 @@ final class JobRun extends AbstractRun {
         if (podName == null || !podName.equals(name)) {
             podName = name;
             listener.onEvent("Pod " + ref.namespace() + "/" + name);
+            podSeen(pod);
         }
         Optional<ContainerStateTerminated> end = PodReading.terminated(pod, RunLabels.MAIN_CONTAINER);
         if (end.isPresent()) {

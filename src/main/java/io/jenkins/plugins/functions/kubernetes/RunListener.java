@@ -48,6 +48,20 @@ public interface RunListener {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * A pod of the run was seen for the first time: its name (for links to its logs). At most a
+     * few per run; a service's replicas each count.
+     */
+    default void onPod(String namespace, String name) {
+    }
+
+    /**
+     * What the run's pods used, sampled while it ran ({@code metrics.k8s.io}), or why there are no
+     * figures: told once, just before {@link #onComplete}; not told when sampling is off.
+     */
+    default void onResourceUsage(io.jenkins.plugins.functions.observability.ResourceUsage usage) {
+    }
+
     /** The run ended; called exactly once, after its workload was cleaned up. */
     void onComplete(RunOutcome outcome);
 }

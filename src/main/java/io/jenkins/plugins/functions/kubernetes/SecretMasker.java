@@ -101,6 +101,16 @@ public final class SecretMasker implements RunListener {
     }
 
     @Override
+    public void onPod(String namespace, String name) {
+        delegate.onPod(namespace, name);
+    }
+
+    @Override
+    public void onResourceUsage(io.jenkins.plugins.functions.observability.ResourceUsage usage) {
+        delegate.onResourceUsage(usage);
+    }
+
+    @Override
     public void onComplete(RunOutcome outcome) {
         delegate.onComplete(masked(outcome));
     }

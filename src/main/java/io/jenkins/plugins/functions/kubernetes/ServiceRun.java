@@ -118,6 +118,7 @@ final class ServiceRun extends ReadinessRun<Deployment> {
         if (finishing || deleted || pod.getStatus() == null) {
             return;
         }
+        podSeen(pod);
         Optional<ContainerStatus> main = PodReading.container(pod, RunLabels.MAIN_CONTAINER);
         boolean running = PodReading.running(pod, RunLabels.MAIN_CONTAINER);
         String waiting = main.map(ContainerStatus::getState).map(s -> s.getWaiting())

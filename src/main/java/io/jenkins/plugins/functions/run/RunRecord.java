@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What is kept of one run: the function (name, version, runtime, spec), the action and its
@@ -425,5 +427,115 @@ public final class RunRecord implements Serializable {
 
     public synchronized void setInputs(List<Input> value) {
         this.inputs = value == null || value.isEmpty() ? null : new ArrayList<>(value);
+    }
+
+    // ------------------------------------------------------------------ observability (issue 12)
+    // Plain fields (strings, numbers, lists, maps): null in records saved before they existed.
+
+    /** The trace the run's workload continued (its TRACEPARENT's trace id), null without one. */
+    private String traceId;
+    /** The span id the run's workload got as its parent, null without a trace. */
+    private String spanId;
+    /** The pod's requests and limits as planned, by resource (GPUs included). */
+    private Map<String, String> resourceRequests;
+    private Map<String, String> resourceLimits;
+    /** The run's pods, in the order they were seen; at most {@link #MAX_PODS}. */
+    private List<String> pods;
+    /** What the run's pods used, sampled from metrics.k8s.io; null when not sampled. */
+    private Integer usageSamples;
+    private Long cpuPeakMillicores;
+    private Long cpuMeanMillicores;
+    private Long memoryPeakBytes;
+    private Long memoryMeanBytes;
+    /** Why the usage has no (or fewer) figures, for people. */
+    private String usageNote;
+
+    /** How many pod names a record keeps. */
+    public static final int MAX_PODS = 20;
+
+    /** The trace the run's workload continues: its trace id and the span id it got as its parent. */
+    public synchronized void traced(String trace, String span) {
+        this.traceId = trace;
+        this.spanId = span;
+    }
+
+    public synchronized String getTraceId() {
+        return traceId;
+    }
+
+    public synchronized String getSpanId() {
+        return spanId;
+    }
+
+    /** The requests and limits of the run's pod, by resource name, as Kubernetes quantities. */
+    public synchronized void resources(Map<String, String> requests, Map<String, String> limits) {
+        // sorted, in a plain map: XStream (build.xml) reads a LinkedHashMap with no reflection into it
+        this.resourceRequests = requests == null || requests.isEmpty() ? null
+                : new java.util.LinkedHashMap<>(new TreeMap<>(requests));
+        this.resourceLimits = limits == null || limits.isEmpty() ? null
+                : new java.util.LinkedHashMap<>(new TreeMap<>(limits));
+    }
+
+    public synchronized Map<String, String> getResourceRequests() {
+        return resourceRequests == null ? Map.of()
+                : Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resourceRequests));
+    }
+
+    public synchronized Map<String, String> getResourceLimits() {
+        return resourceLimits == null ? Map.of()
+                : Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resourceLimits));
+    }
+
+    /** A pod of the run, seen for the first time; kept once, the first {@link #MAX_PODS} only. */
+    public synchronized void addPod(String name) {
+        if (pods == null) {
+            pods = new ArrayList<>();
+        }
+        if (name != null && pods.size() < MAX_PODS && !pods.contains(name)) {
+            pods.add(name);
+        }
+    }
+
+    public synchronized List<String> getPods() {
+        return pods == null ? List.of() : List.copyOf(pods);
+    }
+
+    /**
+     * What the run's pods used: the number of samples, peak and mean CPU (millicores) and memory
+     * (bytes), null figures when there were no samples, and a note saying why, if any.
+     */
+    public synchronized void usage(int samples, Long cpuPeak, Long cpuMean, Long memoryPeak, Long memoryMean,
+                                   String note) {
+        this.usageSamples = samples;
+        this.cpuPeakMillicores = cpuPeak;
+        this.cpuMeanMillicores = cpuMean;
+        this.memoryPeakBytes = memoryPeak;
+        this.memoryMeanBytes = memoryMean;
+        this.usageNote = note;
+    }
+
+    /** How many usage samples were taken; null when the usage was not sampled. */
+    public synchronized Integer getUsageSamples() {
+        return usageSamples;
+    }
+
+    public synchronized Long getCpuPeakMillicores() {
+        return cpuPeakMillicores;
+    }
+
+    public synchronized Long getCpuMeanMillicores() {
+        return cpuMeanMillicores;
+    }
+
+    public synchronized Long getMemoryPeakBytes() {
+        return memoryPeakBytes;
+    }
+
+    public synchronized Long getMemoryMeanBytes() {
+        return memoryMeanBytes;
+    }
+
+    public synchronized String getUsageNote() {
+        return usageNote;
     }
 }

@@ -11,8 +11,9 @@ import io.jenkins.plugins.functions.spec.SpecException;
  * What every runtime does to the pod template it built, in one call and in the one right order:
  * the credentials' files and digest ({@link CredentialEnv#applyTo}), then the function's volumes
  * ({@link PodVolumes}: checked against the runtime's and the credentials' mounts), then the
- * profile ({@link ProfilePods}: scheduling and resources), then the security settings
- * ({@link PodSecurity}: last, so nothing added after it escapes its checks).
+ * profile ({@link ProfilePods}: scheduling and resources), then the trace context of the step
+ * that asked for the run ({@link TraceEnv}), then the security settings ({@link PodSecurity}:
+ * last, so nothing added after it escapes its checks).
  *
  * <pre>{@code
  * CredentialEnv env = CredentialEnv.of(function.env(), request, workloadName, labels);
@@ -42,6 +43,7 @@ public final class FunctionPods {
         env.applyTo(template, main);
         PodVolumes.apply(pod, main, options.volumes());
         ProfilePods.apply(pod, main, resources, request.profile());
+        TraceEnv.apply(pod, request);
         PodSecurity.apply(pod, request.podSecurity());
         return template;
     }

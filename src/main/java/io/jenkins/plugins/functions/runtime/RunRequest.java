@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
+import io.jenkins.plugins.functions.observability.TraceContext;
 
 /**
  * Everything a runtime needs to plan one run: the function, the action, the run's identity and
@@ -29,6 +30,8 @@ import io.jenkins.plugins.functions.runtime.build.ImageBuild;
  * @param build       for a {@code build} run: what to build and where to push it; null otherwise
  * @param artifacts   the run's place in the artifact store and its inputs; null when no store is
  *                    configured (the pod then gets no store variables)
+ * @param trace       the W3C trace context of the step that asked for the run (its {@code
+ *                    TRACEPARENT}), or null: the workload continues that trace ({@link TraceEnv})
  */
 public record RunRequest(
         FunctionSpec function,
@@ -43,7 +46,8 @@ public record RunRequest(
         Profile profile,
         Map<String, CredentialValue> credentials,
         ImageBuild build,
-        RunArtifacts artifacts) {
+        RunArtifacts artifacts,
+        TraceContext trace) {
 
     public RunRequest {
         Objects.requireNonNull(function, "function");
@@ -85,6 +89,7 @@ public record RunRequest(
         private Map<String, CredentialValue> credentials = Map.of();
         private ImageBuild build;
         private RunArtifacts artifacts;
+        private TraceContext trace;
 
         private Builder(FunctionSpec function, ActionKind action) {
             this.function = function;
@@ -157,9 +162,15 @@ public record RunRequest(
             return this;
         }
 
+        /** The trace context of the step that asks for the run; null for none. */
+        public Builder trace(TraceContext value) {
+            this.trace = value;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(function, action, runId, namespace, parameters, timeout, origin, annotations,
-                    podSecurity, profile, credentials, build, artifacts);
+                    podSecurity, profile, credentials, build, artifacts, trace);
         }
     }
 }

@@ -18,7 +18,20 @@ class EngineIndependenceTest {
     void engineDoesNotDependOnJenkins() {
         noClasses().that().resideOutsideOfPackage("io.jenkins.plugins.functions.jenkins..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "hudson..", "jenkins..", "org.kohsuke..", "org.jenkinsci..", "com.cloudbees..", "net.sf.json..")
+                        "hudson..", "jenkins..", "org.kohsuke..", "org.jenkinsci..", "com.cloudbees..", "net.sf.json..",
+                        "com.codahale..")
+                .check(classes);
+    }
+
+    /**
+     * The metrics plugin is optional: only its binding may name Dropwizard or the plugin's API, so
+     * no other class links them (see {@code MetricsPluginAbsentTest}).
+     */
+    @Test
+    void onlyTheMetricsBindingNamesTheMetricsPlugin() {
+        noClasses().that().doNotHaveFullyQualifiedName(
+                        "io.jenkins.plugins.functions.jenkins.observability.DropwizardMetrics")
+                .should().dependOnClassesThat().resideInAnyPackage("com.codahale..", "jenkins.metrics..")
                 .check(classes);
     }
 

@@ -80,7 +80,9 @@ import javax.management.ObjectName;
  * the bursts, 500), {@code bench.activeRuns} (runs kept active at once, 500; 0 skips that part),
  * {@code bench.rounds} (how often each burst is repeated, {@code 20,3,1}), {@code bench.minimalThreads}
  * (8), {@code bench.warmupRuns} (50), {@code bench.services} (concurrent {@code serve} actions driven to
- * ready after the job phases, 50; 0 skips that part), {@code bench.serviceReadyAfterMs} (300).
+ * ready after the job phases, 50; 0 skips that part), {@code bench.serviceReadyAfterMs} (300),
+ * {@code bench.usageRuns} (runs active while their resource usage is sampled, 200; 0 skips that part,
+ * {@link UsageSamplingPhase}), {@code bench.usageNamespaces} (2), {@code bench.usageIntervalMs} (500).
  */
 public final class EngineBenchmark {
 
@@ -122,6 +124,11 @@ public final class EngineBenchmark {
     private final List<Burst> bursts = new ArrayList<>();
     private final List<Active> actives = new ArrayList<>();
     private final List<Serves> services = new ArrayList<>();
+    private UsageSamplingPhase.Result usage;
+    private static final int USAGE_RUNS = Integer.getInteger("bench.usageRuns", 200);
+    private static final int USAGE_NAMESPACES = Integer.getInteger("bench.usageNamespaces", 2);
+    private static final Duration USAGE_INTERVAL = Duration.ofMillis(Long.getLong("bench.usageIntervalMs", 500));
+    private static final Duration USAGE_WINDOW = Duration.ofSeconds(10);
 
     private EngineBenchmark(ClusterSimulator sim, ThreadCensus census) {
         this.sim = sim;
@@ -235,7 +242,15 @@ public final class EngineBenchmark {
             services.add(serveRound("engine", SERVICES, true));
             services.add(serveRound("minimal", SERVICES, true));
         }
+        if (USAGE_RUNS > 0) {
+            System.out.println("Usage sampling: " + USAGE_RUNS + " runs active in " + USAGE_NAMESPACES
+                    + " namespaces, sampled every " + USAGE_INTERVAL.toMillis() + " ms for " + USAGE_WINDOW.toSeconds() + " s");
+            usage = UsageSamplingPhase.run(sim, USAGE_RUNS, USAGE_NAMESPACES, USAGE_INTERVAL, USAGE_WINDOW);
+        }
         printResults();
+        if (usage != null) {
+            usage.print();
+        }
     }
 
     private static Burst report(Burst b) {

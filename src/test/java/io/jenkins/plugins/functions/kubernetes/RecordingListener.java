@@ -20,6 +20,8 @@ class RecordingListener implements RunListener {
     final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
     final CompletableFuture<Void> running = new CompletableFuture<>();
     volatile LogCursor cursor = LogCursor.START;
+    final List<String> pods = new CopyOnWriteArrayList<>();
+    final List<io.jenkins.plugins.functions.observability.ResourceUsage> usage = new CopyOnWriteArrayList<>();
 
     @Override
     public void onEvent(String message) {
@@ -42,6 +44,16 @@ class RecordingListener implements RunListener {
     @Override
     public void onLogCursor(LogCursor c) {
         cursor = c;
+    }
+
+    @Override
+    public void onPod(String namespace, String name) {
+        pods.add(namespace + "/" + name);
+    }
+
+    @Override
+    public void onResourceUsage(io.jenkins.plugins.functions.observability.ResourceUsage u) {
+        usage.add(u);
     }
 
     @Override

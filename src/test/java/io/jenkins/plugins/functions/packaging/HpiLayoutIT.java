@@ -86,7 +86,8 @@ class HpiLayoutIT {
                 "kubernetes-client-api:6.10.0-240.v57880ce8b_0b_2",
                 "jackson2-api:2.17.0-379.v02de8ec9f64c",
                 "snakeyaml-api:2.2-121.v5a_68b_9300b_d4",
-                "kubernetes:4285.v50ed5f624918;resolution:=optional");
+                "kubernetes:4285.v50ed5f624918;resolution:=optional",
+                "metrics:4.2.21-451.vd51df8df52ec;resolution:=optional");
     }
 
     @Test

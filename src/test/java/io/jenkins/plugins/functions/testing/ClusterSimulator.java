@@ -63,6 +63,9 @@ import okhttp3.mockwebserver.MockWebServer;
  *   <li>The Job controller ({@link JobController}), the Deployment and ReplicaSet controllers
  *       ({@link DeploymentController}), the garbage collector and propagation policies ({@link
  *       GarbageCollector}), the TTL-after-finished controller.
+ *   <li>Optionally a metrics-server ({@link #serveMetrics}, {@link MetricsServer}): {@code
+ *       metrics.k8s.io} discovery and the pod metrics of running pods; without it (the default) that
+ *       API answers 404, as on a cluster without metrics-server.
  * </ul>
  * All of it runs on one daemon thread ({@link ControlLoop}; a second one only writes log lines at
  * their times), driven by watches the simulator's own client keeps open on pods, Jobs, Deployments
@@ -473,6 +476,23 @@ public final class ClusterSimulator implements TestCluster {
             watches.add(simulatorClient.genericKubernetesResources(KubeAiController.MODELS).inAnyNamespace()
                     .watch(onLoop(controller::onModel)));
         }
+        return this;
+    }
+
+    /**
+     * Installs a simulated metrics-server: from now on the cluster serves {@code metrics.k8s.io}
+     * (discovery, and the pod metrics of running pods with the figures {@code usage} gives, see
+     * {@link MetricsServer}). Without it (the default) the cluster has none: that API answers 404.
+     */
+    public MetricsServer serveMetrics(MetricsServer.Usage usage) {
+        MetricsServer m = new MetricsServer(usage, dispatcher::get);
+        dispatcher.metricsServer(m);
+        return m;
+    }
+
+    /** Removes the metrics-server: {@code metrics.k8s.io} answers 404 again. */
+    public ClusterSimulator stopServingMetrics() {
+        dispatcher.metricsServer(null);
         return this;
     }
 

@@ -78,7 +78,10 @@ final class SimulatorDispatcher extends Dispatcher {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Gates that hold matching client requests until a test decides ({@link RequestGate}). */
     private final java.util.List<RequestGate> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The cluster's metrics-server, null when it has none (the default): see {@link MetricsServer}. */
+    private volatile MetricsServer metricsServer;
     /** Propagation policies of deletions that wait for finalizers, by uid. */
+
     private final Map<String, String> pendingPolicies = new ConcurrentHashMap<>();
 
     SimulatorDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, RequestLog requests, LogEndpoint logs,
@@ -97,6 +100,11 @@ final class SimulatorDispatcher extends Dispatcher {
         RequestGate gate = new RequestGate(RequestLog.matcher(method, pathPattern), when);
         gates.add(gate);
         return gate;
+    }
+
+    /** From now on, serves the {@code metrics.k8s.io} API with this metrics-server (null: none). */
+    void metricsServer(MetricsServer value) {
+        metricsServer = value;
     }
 
     /** From now on, answers requests with this method and path pattern with 403 Forbidden. */
@@ -160,6 +168,11 @@ final class SimulatorDispatcher extends Dispatcher {
         }
         if (AccessReviews.isReview(method, pathAndQuery)) {
             return AccessReviews.answer(request, forbidden); // RBAC as the forbid rules have it
+        }
+        int q0 = pathAndQuery.indexOf('?');
+        if (MetricsServer.handles(q0 < 0 ? pathAndQuery : pathAndQuery.substring(0, q0))) {
+            MetricsServer m = metricsServer;
+            return m == null ? MetricsServer.absent() : m.serve(method, pathAndQuery);
         }
         Queue<ServerResponse> expected = expectations.get(new SimpleRequest(HttpMethod.valueOf(method), pathAndQuery));
         if (expected != null && !expected.isEmpty()) {

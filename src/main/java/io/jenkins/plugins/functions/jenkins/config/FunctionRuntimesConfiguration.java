@@ -79,6 +79,10 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     private String controllerId;
     /** Where runs keep their artifacts (docs/artifacts.md); null: no store, the feature is off. */
     private ArtifactStoreConfig artifactStore;
+    /** Links from runs to their logs, traces and dashboards (docs/observability.md); null: none. */
+    private List<RunLinkConfig> links;
+    /** How often the runs' resource usage is sampled, in seconds; null: the default (15), 0: never. */
+    private Integer usageSampleSeconds;
 
     public FunctionRuntimesConfiguration() {
         load();
@@ -339,6 +343,50 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
             save();
         }
         return controllerId;
+    }
+
+    // ------------------------------------------------------------------ observability (issue 12)
+
+    public List<RunLinkConfig> getLinks() {
+        return links == null ? List.of() : List.copyOf(links);
+    }
+
+    /**
+     * The links each run's page and REST API show, in this order: URL templates with placeholders
+     * ({@code ${namespace}}, {@code ${pod}}, {@code ${traceId}}, ...); each was checked when made.
+     */
+    @DataBoundSetter
+    public void setLinks(List<RunLinkConfig> links) {
+        this.links = links == null || links.isEmpty() ? null : new java.util.ArrayList<>(links);
+        save();
+    }
+
+    /** The links' templates, in order. */
+    public List<io.jenkins.plugins.functions.observability.LinkTemplate> linkTemplates() {
+        List<io.jenkins.plugins.functions.observability.LinkTemplate> out = new java.util.ArrayList<>();
+        for (RunLinkConfig l : getLinks()) {
+            out.add(l.toTemplate());
+        }
+        return out;
+    }
+
+    public Integer getUsageSampleSeconds() {
+        return seconds(usageSampleSeconds, io.jenkins.plugins.functions.kubernetes.FunctionEngine.DEFAULT_USAGE_INTERVAL);
+    }
+
+    /**
+     * How often the CPU and memory of the runs' pods are sampled where the cluster has
+     * metrics-server; 0 never samples.
+     */
+    @DataBoundSetter
+    public void setUsageSampleSeconds(Integer value) {
+        this.usageSampleSeconds = nonNegative("usageSampleSeconds", value);
+        save();
+    }
+
+    /** The usage sampling interval of the engines. */
+    public Duration usageInterval() {
+        return Duration.ofSeconds(getUsageSampleSeconds());
     }
 
     /** The engine's thresholds from this configuration. */

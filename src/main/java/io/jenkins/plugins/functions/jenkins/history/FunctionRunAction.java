@@ -521,6 +521,53 @@ public class FunctionRunAction implements RunAction2 {
         }
     }
 
+    // ------------------------------------------------------------------ observability (issue 12)
+
+    /** The trace the run's workload continued (from the step's TRACEPARENT), else null. */
+    @Exported
+    public String getTraceId() {
+        return getRecord().getTraceId();
+    }
+
+    /** The span id the run's workload got as its parent (the run's span in that trace), else null. */
+    @Exported
+    public String getSpanId() {
+        return getRecord().getSpanId();
+    }
+
+    /** The run's pod's requests as planned, by resource ({@code cpu}, {@code memory}, {@code nvidia.com/gpu}, ...). */
+    @Exported(visibility = 3)
+    public Map<String, String> getResourceRequests() {
+        return getRecord().getResourceRequests();
+    }
+
+    /** The run's pod's limits as planned, by resource. */
+    @Exported(visibility = 3)
+    public Map<String, String> getResourceLimits() {
+        return getRecord().getResourceLimits();
+    }
+
+    /** The run's pods, in the order they were seen. */
+    @Exported(visibility = 3)
+    public List<String> getPods() {
+        return getRecord().getPods();
+    }
+
+    /** What the run's pods used, sampled from metrics.k8s.io; null when usage was not sampled. */
+    @Exported(visibility = 3)
+    public ResourceUsageView getUsage() {
+        return getRecord().getUsageSamples() == null ? null : new ResourceUsageView(getRecord());
+    }
+
+    /** The links of the global configuration to the run's logs, traces and dashboards; none when none are configured. */
+    @Exported(visibility = 3)
+    public List<RunLinkView> getLinks() {
+        List<RunLinkView> out = new ArrayList<>();
+        io.jenkins.plugins.functions.jenkins.observability.RunLinks.of(getRecord(), owner)
+                .forEach(l -> out.add(new RunLinkView(l.name(), l.url())));
+        return out;
+    }
+
     // ------------------------------------------------------------------ pages read at a glance (issue 11)
 
     /** This run as the tables show it (status icon, duration, main outputs), for its own page. */

@@ -12,11 +12,14 @@ import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.LogTail;
 import io.jenkins.plugins.functions.jenkins.history.RunHistory;
+import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
+import io.jenkins.plugins.functions.observability.ResourceUsage;
+import io.jenkins.plugins.functions.observability.TraceContext;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
@@ -123,6 +126,8 @@ public final class BuildRun {
     private volatile Duration readyTimeout;
     /** The step's inputs: earlier runs' artifacts by name ({@code s3://} URIs); see docs/artifacts.md. */
     private volatile Map<String, String> inputs = Map.of();
+    /** The W3C trace context of the step's (or build's) environment, which the run's pods continue; null: none. */
+    private volatile TraceContext trace;
 
     /**
      * Adds what a caller's action needs beyond the function to the run's request before it is
@@ -171,7 +176,9 @@ public final class BuildRun {
         build.addAction(action);
         RunHistory.started(action, build, listener.getLogger(), env);
         BuildSaves.request(build); // build.xml names the run (its record file comes before anything is sent)
-        return new BuildRun(call, runId, build, listener, workspace, action, observer);
+        BuildRun run = new BuildRun(call, runId, build, listener, workspace, action, observer);
+        run.trace = TraceContext.fromEnvironment(env).orElse(null);
+        return run;
     }
 
     /** A run's id: random, so two controllers sharing a cluster never pick the same names. */
@@ -258,7 +265,8 @@ public final class BuildRun {
                     .podSecurity(target.podSecurity())
                     .profile(profile)
                     .credentials(credentials)
-                    .artifacts(artifacts);
+                    .artifacts(artifacts)
+                    .trace(trace);
             RequestConfigurer c = configurer;
             if (c != null) {
                 c.configure(requestBuilder, function, target, log);
@@ -279,6 +287,7 @@ public final class BuildRun {
             plan.objects().forEach(o -> record.addObject(o.getKind(), ns, o.getMetadata().getName()));
             record.launching(plan.workload().getKind(), ns, plan.workload().getMetadata().getName(),
                     wait == null ? null : wait.toMillis(), List.copyOf(request.credentials().keySet()));
+            RunObservations.planned(record, plan, log, PREFIX);
             RunHistory.planned(build, runId, plan);
             // Written before anything is sent: a controller that dies from here on finds the run
             // by its file, and one that finds no workload in it knows nothing was sent.
@@ -366,6 +375,7 @@ public final class BuildRun {
 
     private void finishBeforeStart(RunOutcome outcome, AbortException failure) {
         record.finish(outcome, null);
+        RunObservations.endedBeforeStart(record, outcome);
         action.recordChanged();
         action.released();
         BuildSaves.request(build);

@@ -8,11 +8,13 @@ import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.LogTail;
 import io.jenkins.plugins.functions.kubernetes.LogCursor;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
+import io.jenkins.plugins.functions.observability.ResourceUsage;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
@@ -107,6 +109,17 @@ final class BuildRunListener implements RunListener {
                 lineAheadOfCursor = true;
             }
         });
+    }
+
+    @Override
+    public void onPod(String namespace, String name) {
+        mailbox.execute(() -> record.addPod(name));
+    }
+
+    /** Told with the end, before {@link #onOutcome}: recorded with the outcome. */
+    @Override
+    public void onResourceUsage(ResourceUsage usage) {
+        mailbox.execute(() -> RunObservations.usage(record, usage));
     }
 
     @Override

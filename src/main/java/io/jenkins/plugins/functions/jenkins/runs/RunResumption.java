@@ -9,6 +9,7 @@ import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
 import io.jenkins.plugins.functions.jenkins.history.LogCursorStore;
 import io.jenkins.plugins.functions.jenkins.history.LogTail;
 import io.jenkins.plugins.functions.jenkins.history.RunFiles;
@@ -129,7 +130,7 @@ public final class RunResumption {
             }
             Long wait = record.getReadyWaitMillis() != null ? record.getReadyWaitMillis() : saved.readyTimeoutMillis();
             RunHandle handle = engine.attach(ref, position.cursor(), runListener, wait == null ? null
-                    : Duration.ofMillis(wait), record.reached(RunState.READY));
+                    : Duration.ofMillis(wait), record.reached(RunState.READY), RunObservations.tags(record));
             observer.started(handle, wait);
             if (stop != null) {
                 handle.stop(stop);

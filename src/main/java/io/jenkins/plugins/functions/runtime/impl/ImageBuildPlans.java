@@ -28,6 +28,7 @@ import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.ProfilePods;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.TraceEnv;
 import io.jenkins.plugins.functions.runtime.build.BuildContext;
 import io.jenkins.plugins.functions.runtime.build.ImageBuild;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -172,6 +173,7 @@ public final class ImageBuildPlans {
                 .withVolumes(volumes)
                 .build();
         ProfilePods.applyToPod(pod, request.profile());
+        TraceEnv.apply(pod, request); // what FunctionPods.complete does for the other runtimes' pods
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(APPARMOR_ANNOTATION, "unconfined");
         PodTemplateSpec template = new PodTemplateSpecBuilder()

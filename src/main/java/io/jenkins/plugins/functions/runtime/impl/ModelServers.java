@@ -30,6 +30,7 @@ import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.ProfilePods;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.runtime.RunRequest;
+import io.jenkins.plugins.functions.runtime.TraceEnv;
 import io.jenkins.plugins.functions.runtime.WorkloadOutputs;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.time.Duration;
@@ -98,6 +99,7 @@ final class ModelServers {
         if (pod.getServiceAccountName() == null) {
             pod.setAutomountServiceAccountToken(false); // a model server needs no API token
         }
+        TraceEnv.apply(pod, request); // what FunctionPods.complete does for the other runtimes' pods
         Deployment deployment = new DeploymentBuilder()
                 .withMetadata(metadata)
                 .withNewSpec()

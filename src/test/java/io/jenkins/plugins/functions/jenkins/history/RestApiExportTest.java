@@ -71,9 +71,15 @@ class RestApiExportTest {
                 Map.entry("artifacts", 3), Map.entry("inputs", 3),
                 Map.entry("buildNumber", 2), Map.entry("buildUrl", 2),
                 Map.entry("spec", 3), Map.entry("parameters", 3), Map.entry("outputs", 3), Map.entry("objects", 3),
-                Map.entry("kubernetesObjects", 3), Map.entry("transitions", 3), Map.entry("trigger", 3))));
+                Map.entry("kubernetesObjects", 3), Map.entry("transitions", 3), Map.entry("trigger", 3),
+                // observability (issue 12)
+                Map.entry("traceId", 2), Map.entry("spanId", 2), Map.entry("resourceRequests", 3),
+                Map.entry("resourceLimits", 3), Map.entry("pods", 3), Map.entry("usage", 3), Map.entry("links", 3))));
         assertThat(exported(FunctionRunAction.StateTransition.class)).containsOnlyKeys("state", "time", "detail");
         assertThat(exported(FunctionRunAction.KubernetesObject.class)).containsOnlyKeys("kind", "namespace", "name");
+        assertThat(exported(RunLinkView.class)).containsOnlyKeys("name", "url");
+        assertThat(exported(ResourceUsageView.class)).containsOnlyKeys("samples", "cpuPeakMillicores",
+                "cpuMeanMillicores", "memoryPeakBytes", "memoryMeanBytes", "note");
     }
 
     @Test
@@ -98,7 +104,8 @@ class RestApiExportTest {
     void everyExportedFieldIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("docs/rest-api.md"));
         for (Class<?> type : List.of(FunctionRunAction.class, FunctionRunAction.StateTransition.class,
-                FunctionRunAction.KubernetesObject.class, BuildTrigger.class, FunctionRunsAction.class, RunPage.class,
+                FunctionRunAction.KubernetesObject.class, RunLinkView.class, ResourceUsageView.class,
+                BuildTrigger.class, FunctionRunsAction.class, RunPage.class,
                 FunctionServicesAction.class, ServiceEntry.class)) {
             for (String name : exported(type).keySet()) {
                 assertThat(doc).as(type.getSimpleName() + "." + name + " is in docs/rest-api.md")
