@@ -80,9 +80,19 @@ public record LinkTemplate(String name, String url) {
     }
 
     private static void check(String name, String url) throws SpecException {
+        checkName(name);
+        checkUrl(url);
+    }
+
+    /** A link's name: 1 to {@value #MAX_NAME} characters. */
+    public static void checkName(String name) throws SpecException {
         if (name == null || name.isBlank() || name.strip().length() > MAX_NAME) {
             throw new SpecException("name", name, "a name of 1 to " + MAX_NAME + " characters");
         }
+    }
+
+    /** A link's URL template: http(s), bounded, its placeholders known. */
+    public static void checkUrl(String url) throws SpecException {
         String u = url == null ? null : url.strip();
         if (u == null || u.isEmpty() || u.length() > MAX_URL
                 || !(u.regionMatches(true, 0, "https://", 0, 8) || u.regionMatches(true, 0, "http://", 0, 7))

@@ -592,6 +592,10 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         return seconds("pendingTimeoutSeconds", value);
     }
 
+    public FormValidation doCheckUsageSampleSeconds(@QueryParameter String value) {
+        return seconds("usageSampleSeconds", value);
+    }
+
     /** A threshold as {@link #nonNegative} takes it when the configuration is saved. */
     private static FormValidation seconds(String field, String value) {
         if (value == null || value.isBlank()) {

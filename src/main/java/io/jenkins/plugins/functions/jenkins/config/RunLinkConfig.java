@@ -3,10 +3,13 @@ package io.jenkins.plugins.functions.jenkins.config;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
 import io.jenkins.plugins.functions.observability.LinkTemplate;
 import io.jenkins.plugins.functions.spec.SpecException;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * One link of the global configuration from a run to its logs, traces or a dashboard: a name and
@@ -51,6 +54,15 @@ public class RunLinkConfig extends AbstractDescribableImpl<RunLinkConfig> {
         @Override
         public String getDisplayName() {
             return "Link";
+        }
+
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return FormChecks.PLAIN.required(value, LinkTemplate::checkName);
+        }
+
+        /** The engine's rule: http(s), bounded, each placeholder one it fills in. */
+        public FormValidation doCheckUrl(@QueryParameter String value) {
+            return FormChecks.PLAIN.required(value, LinkTemplate::checkUrl);
         }
     }
 }

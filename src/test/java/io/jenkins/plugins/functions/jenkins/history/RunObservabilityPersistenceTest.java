@@ -3,13 +3,17 @@ package io.jenkins.plugins.functions.jenkins.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.thoughtworks.xstream.XStream;
+import io.jenkins.plugins.functions.jenkins.FakeBuild;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A run's observability goes into its record with the rest, and records saved before it existed still load. */
+/**
+ * A run's observability goes into its record with the rest (the run's file beside the build), and
+ * records saved before it existed still load.
+ */
 class RunObservabilityPersistenceTest {
 
     private static XStream xstream() {
@@ -32,9 +36,14 @@ class RunObservabilityPersistenceTest {
     }
 
     @Test
-    void traceResourcesPodsAndUsageAreKept() {
-        FunctionRunAction back = (FunctionRunAction) xstream().fromXML(xstream().toXML(
-                new FunctionRunAction(observedRecord())));
+    void traceResourcesPodsAndUsageAreKept() throws Exception {
+        FakeBuild build = new FakeBuild("team/app", 3);
+        FunctionRunAction action = new FunctionRunAction(observedRecord());
+        build.addAction(action);
+        action.recordChanged();
+        action.released();
+        build.save();
+        FunctionRunAction back = FunctionRunAction.of(FakeBuild.load("team/app", 3, build.getRootDir())).get(0);
 
         assertThat(back.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(back.getSpanId()).isEqualTo("b7ad6b7169203331");
