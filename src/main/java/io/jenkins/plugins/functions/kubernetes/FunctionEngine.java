@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
@@ -391,6 +392,18 @@ public final class FunctionEngine implements AutoCloseable {
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener runListener, Duration readyTimeout,
                             boolean createConfirmed, RunTags tags) {
+        return attach(ref, cursor, runListener, readyTimeout, createConfirmed, tags, List.of());
+    }
+
+    /**
+     * As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, with the
+     * other objects the run's plan had ({@code objects}, as its record lists them): when the
+     * create was not confirmed, a workload found without some of them was cut short by the
+     * restart; the run ends {@code Incomplete}, and a workload it created itself (a Job, a first
+     * Deployment) is deleted, so nothing half made is left running.
+     */
+    public RunHandle attach(RunRef ref, LogCursor cursor, RunListener runListener, Duration readyTimeout,
+                            boolean createConfirmed, RunTags tags, List<RunRecord.ObjectRef> objects) {
         ensureOpen();
         ActiveRun existing = runs.get(ref.runId());
         if (existing != null) {
@@ -415,15 +428,55 @@ public final class FunctionEngine implements AutoCloseable {
             watch(ref, run).thenRunAsync(() -> {
                 // The informers' first lists have been replayed: if this run's workload was not in
                 // them, ask once (a service's Deployment of that name may be another run's version).
-                if (!isThisRuns(workload(ref).get(), ref)) {
+                HasMetadata current = workload(ref).get();
+                if (!isThisRuns(current, ref)) {
                     if (!createConfirmed && "Job".equals(ref.kind())) {
                         forgetLateCreate(ref);
                     }
                     run.lostIfUnseen(createConfirmed);
+                } else if (!createConfirmed) {
+                    incompleteIfMissing(run, current, objects);
                 }
             }, requests);
         });
         return run;
+    }
+
+    /**
+     * A resumed run whose create was not confirmed: the plan's other objects (Service, ConfigMap,
+     * Secret) must be there too, else the restart cut the create short.
+     */
+    private void incompleteIfMissing(ActiveRun run, HasMetadata current, List<RunRecord.ObjectRef> objects) {
+        RunRef ref = run.ref();
+        List<String> missing = new ArrayList<>();
+        for (RunRecord.ObjectRef o : objects) {
+            if (o.getName().equals(ref.name()) && o.getKind().equals(ref.kind())) {
+                continue;
+            }
+            Resource<? extends HasMetadata> r = switch (o.getKind()) {
+                case "Service" -> client.services().inNamespace(o.getNamespace()).withName(o.getName());
+                case "ConfigMap" -> client.configMaps().inNamespace(o.getNamespace()).withName(o.getName());
+                case "Secret" -> client.secrets().inNamespace(o.getNamespace()).withName(o.getName());
+                default -> null;
+            };
+            if (r != null && r.get() == null) {
+                missing.add(o.toString());
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        // A Job is this run's alone; a Deployment at its first generation was created by it (a roll
+        // forward updates one that served before, and that one keeps serving).
+        boolean ours = "Job".equals(ref.kind()) || current.getMetadata().getGeneration() != null
+                && current.getMetadata().getGeneration() == 1L;
+        // Ended first: the deletion below must not be told as someone deleting the run's workload.
+        run.createFailed("Incomplete", "Jenkins stopped while the run's objects were being created: "
+                + String.join(", ", missing) + " missing; " + (ours ? ref + " was deleted, the function did not run"
+                : ref + " is left as it was"));
+        if (ours) {
+            forgetLateCreate(ref);
+        }
     }
 
     private static boolean isThisRuns(HasMetadata workload, RunRef ref) {
@@ -546,6 +599,11 @@ public final class FunctionEngine implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
+            if (closed) {
+                // The controller is stopping (the create was interrupted): what was created stays,
+                // the next controller finds it with the run's record and takes it up or undoes it.
+                return;
+            }
             // Ended first: the deletes below must not be reported as someone deleting the run's Job.
             run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
             for (HasMetadata object : done) {

@@ -130,7 +130,8 @@ public final class RunResumption {
             }
             Long wait = record.getReadyWaitMillis() != null ? record.getReadyWaitMillis() : saved.readyTimeoutMillis();
             RunHandle handle = engine.attach(ref, position.cursor(), runListener, wait == null ? null
-                    : Duration.ofMillis(wait), record.reached(RunState.READY), RunObservations.tags(record));
+                    : Duration.ofMillis(wait), record.reached(RunState.READY), RunObservations.tags(record),
+                    record.getObjects());
             observer.started(handle, wait);
             if (stop != null) {
                 handle.stop(stop);

@@ -9,6 +9,7 @@ import hudson.model.Result;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
+import io.jenkins.plugins.functions.jenkins.FakePipeline;
 import io.jenkins.plugins.functions.jenkins.FakeStepContext;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
@@ -154,6 +155,32 @@ class BuildImageStepTest {
                 "with " + BUILDER, "pushing with credential 'harbor-robot'", "[build] pushed " + DESTINATION);
         assertNothingLeft();
         assertNoSecret(build, context);
+    }
+
+    @Test
+    void aBuildKilledWhileItRunsIsFollowedToItsEndAfterTheRestart() throws Exception {
+        sim.onImage(BUILDER, PodBehavior.succeed().runFor(Duration.ofSeconds(2))
+                .logAt(Duration.ZERO, "[build] building " + DESTINATION)
+                .logAt(Duration.ofMillis(1500), "[build] pushed " + DESTINATION + "@" + DIGEST)
+                .terminationMessage("{\"image\":\"" + DESTINATION + "@" + DIGEST + "\",\"digest\":\"" + DIGEST + "\"}"));
+        FakePipeline pipeline = FakePipeline.start(web(), new FakeBuild("team/web", 21), null);
+        FunctionEngineTestSupport.eventually(() -> pipeline.context().log().contains("[build] building"),
+                "the build runs");
+
+        FakePipeline resumed = pipeline.kill("building", () -> {
+            engine.close(); // the controller dies mid-build
+            engine = new FunctionEngine(client, EngineOptions.defaults().withLogDrainTimeout(Duration.ofSeconds(5)));
+        });
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) resumed.context().await(WAIT);
+        assertThat(result).containsEntry("status", "COMPLETED").containsEntry("image", DESTINATION + "@" + DIGEST)
+                .containsEntry("digest", DIGEST);
+        String log = resumed.context().log();
+        assertThat(log.split("\n")).filteredOn(("[build] pushed " + DESTINATION + "@" + DIGEST)::equals).hasSize(1);
+        assertThat(log).contains("Resuming Job default/web-");
+        assertNothingLeft();
+        assertNoSecret(resumed.build(), resumed.context());
     }
 
     @Test
