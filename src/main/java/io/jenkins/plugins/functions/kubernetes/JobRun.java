@@ -178,8 +178,11 @@ final class JobRun extends AbstractRun {
             return;
         }
         followLive = live;
-        LogFollower.Follow f = engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, live,
-                this::deliver);
+        // A one-off read (the rest of the log after the end) is one of the engine's short requests.
+        LogFollower.Follow f = live
+                ? engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, true, this::deliver)
+                : engine.logs().read(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, engine.slots(),
+                        RequestSlots.Kind.END, this::deliver);
         follow = f;
         f.done().whenComplete((last, error) -> {
             if (live) {
