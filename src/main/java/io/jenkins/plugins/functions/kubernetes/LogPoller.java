@@ -1,5 +1,6 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,8 @@ final class LogPoller {
         private volatile boolean cancelled;
         /** The read started last; guarded by this Polled. */
         private LogFollower.Follow current;
+        /** When the last read that ended without error was sent; null before. */
+        private volatile Instant lastCompleteRead;
 
         Polled(String namespace, String pod, String container, Supplier<LogCursor> cursor, Consumer<LogLine> sink) {
             this.namespace = namespace;
@@ -56,6 +59,14 @@ final class LogPoller {
         }
 
         /**
+         * When the last read that ended without error was sent (this controller's clock), null if
+         * none did: a read sent after the container ended returned its whole log.
+         */
+        Instant lastCompleteRead() {
+            return lastCompleteRead;
+        }
+
+        /**
          * Sends the read, unless polling was cancelled: atomic with {@link #cancel()}, so that
          * after it a read is either under way ({@link #reading()}) or never sent.
          */
@@ -63,7 +74,13 @@ final class LogPoller {
             if (cancelled) {
                 return CompletableFuture.completedFuture(null);
             }
+            Instant sent = Instant.now();
             current = follower.follow(namespace, pod, container, cursor.get(), false, sink);
+            current.done().whenComplete((c, error) -> {
+                if (error == null) {
+                    lastCompleteRead = sent;
+                }
+            });
             return current.done();
         }
     }
