@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.HttpURLConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,8 +49,11 @@ final class ApiRequests {
                 throw new IllegalArgumentException("no known resource type for " + object.getApiVersion() + " "
                         + object.getKind());
             }
-            return new Type(object.getApiVersion(), HasMetadata.getPlural(object.getClass()));
+            return new Type(object.getApiVersion(), PLURALS.computeIfAbsent(object.getClass(), HasMetadata::getPlural));
         }
+
+        /** fabric8 finds a class's plural by reflection and rules each time: once per class here. */
+        private static final Map<Class<?>, String> PLURALS = new ConcurrentHashMap<>();
     }
 
     private final KubernetesClient client;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -39,8 +38,12 @@ final class RequestSlots {
     private final Map<Kind, Integer> running = new EnumMap<>(Kind.class);
     private int inFlight;
     private boolean closed;
-    /** Work-in-progress count of {@link #drain()}: one thread starts requests at a time, without recursion. */
-    private final AtomicInteger draining = new AtomicInteger();
+    /**
+     * Whether this thread is starting requests already: a request that completes at once, on the
+     * thread that started it, frees its slot without a nested (recursive) start; the loop that
+     * started it takes the next one.
+     */
+    private final ThreadLocal<Boolean> starting = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     RequestSlots(int total, int createsAtMost) {
         if (total < 1 || createsAtMost < 1 || createsAtMost > total) {
@@ -109,19 +112,24 @@ final class RequestSlots {
         dropped.forEach(p -> p.result.completeExceptionally(new CancellationException("the engine is closed")));
     }
 
-    /** Starts what may start; a thread that finds another draining leaves the work to it. */
+    /**
+     * Starts what may start, on this thread. Several threads may do so at once: sending a request
+     * (serialising it, handing it to the HTTP client) takes a while, and the threads whose
+     * requests just ended send the next ones side by side, as a pool of blocking callers would.
+     */
     private void drain() {
-        if (draining.getAndIncrement() != 0) {
-            return;
+        if (starting.get()) {
+            return; // the loop below, further up this thread's stack, takes the next one
         }
-        int missed = 1;
-        do {
+        starting.set(Boolean.TRUE);
+        try {
             Pending<?> next;
             while ((next = take()) != null) {
                 next.start();
             }
-            missed = draining.addAndGet(-missed);
-        } while (missed != 0);
+        } finally {
+            starting.set(Boolean.FALSE);
+        }
     }
 
     /** The next request to start, its slot taken; null when none may start now. */

@@ -136,6 +136,37 @@ class RequestSlotsTest {
     }
 
     @Test
+    void threadsWhoseRequestsEndSendTheNextOnesSideBySide() throws Exception {
+        RequestSlots slots = new RequestSlots(2, 2);
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        slots.submit(Kind.CREATE, () -> a);
+        slots.submit(Kind.CREATE, () -> b);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        slots.submit(Kind.CREATE, () -> {
+            sending.countDown();
+            try {
+                sent.await(10, TimeUnit.SECONDS); // a slow send (serialising, handing over to the client)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture("c");
+        });
+        CompletableFuture<String> d = slots.submit(Kind.CREATE, () -> CompletableFuture.completedFuture("d"));
+        Thread other = new Thread(() -> a.complete("a"));
+        other.start();
+        assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
+
+        b.complete("b"); // this thread sends the next one, not waiting for the other thread's send
+
+        assertThat(d).isCompletedWithValue("d");
+        sent.countDown();
+        other.join(10_000);
+        assertThat(slots.inFlight()).isZero();
+    }
+
+    @Test
     void closingEndsTheWaitingRequestsAndRefusesNewOnes() {
         RequestSlots slots = new RequestSlots(1, 1);
         Requests r = new Requests();
