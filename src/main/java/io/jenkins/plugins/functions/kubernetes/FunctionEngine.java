@@ -88,8 +88,8 @@ public final class FunctionEngine implements AutoCloseable {
      * dispatcher thread while under way (fabric8 6.10's okhttp backend), so with the live log
      * streams this bounds the engine's threads: 10 + 8 live streams + the timer stay within the
      * 20 threads beyond rest of docs/performance.md, as the 4 blocking request threads (each with
-     * its dispatcher thread) and 6 log reads did before, with two and a half times as many
-     * creates under way in a burst.
+     * its dispatcher thread) and 6 log reads did before, with twice as many creates under way in
+     * a burst.
      */
     static final int REQUESTS_IN_FLIGHT = 10;
 
@@ -494,7 +494,7 @@ public final class FunctionEngine implements AutoCloseable {
     /**
      * After a service's rollout is available: deletes the ConfigMaps its Deployment owns and no
      * longer mounts (the code of versions it rolled forward from, see {@link UnmountedConfigMaps}),
-     * on the request pool. Best effort: what cannot be listed or deleted stays until the service
+     * on the worker pool. Best effort: what cannot be listed or deleted stays until the service
      * is stopped.
      */
     private final java.util.concurrent.atomic.AtomicInteger pendingCleanups =
