@@ -3,10 +3,7 @@ package io.jenkins.plugins.functions.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,8 +23,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,9 +37,12 @@ import java.util.logging.Logger;
  * shared {@link RunWatcher}, and cleans up. Plain Java: Jenkins drives it from its steps, the
  * command line from {@code run}, tests from the mock API server.
  *
- * <p>Threads: a small pool for API calls that are requests, not waits (create, delete), and one
- * timer thread for grace periods. Waiting for a run costs no thread: completion comes from the
- * informers, logs from the HTTP client's asynchronous streams.
+ * <p>Threads: none of its own per run. Creates, deletes and one-off log reads are asynchronous
+ * requests, at most {@link #REQUESTS_IN_FLIGHT} under way at once ({@link RequestSlots}); logs
+ * are followed live on at most {@link LogLimits#liveStreams()} streams. One timer thread keeps
+ * grace periods, and a small worker pool, idle threads gone after a while, runs the rare work
+ * that needs fabric8's blocking calls (look-ups on re-attach, stopping services, a name already
+ * taken). Waiting for a run costs no thread: completion comes from the informers.
  */
 public final class FunctionEngine implements AutoCloseable {
 
@@ -52,7 +55,10 @@ public final class FunctionEngine implements AutoCloseable {
     private volatile EngineOptions options;
     private final RunWatcher watcher;
     private final LogFollower logs;
-    private final ExecutorService requests;
+    /** Blocking work (look-ups, stops, take-overs): rare, never on a run's hot path. */
+    private final ThreadPoolExecutor workers;
+    private final RequestSlots slots;
+    private final ApiRequests api;
     private final ScheduledExecutorService timer;
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
     private final LogLimits logLimits;
@@ -82,10 +88,30 @@ public final class FunctionEngine implements AutoCloseable {
         this.client = RequestCounting.instrument(client, this::metrics, informerEvents);
         this.watcher = new RunWatcher(this.client);
         this.logs = new LogFollower(this.client);
-        this.requests = Executors.newFixedThreadPool(4, daemon("function-runtimes-requests"));
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("function-runtimes-workers"));
+        workers.allowCoreThreadTimeOut(true);
+        this.slots = new RequestSlots(REQUESTS_IN_FLIGHT, CREATES_IN_FLIGHT);
+        this.api = new ApiRequests(this.client, slots);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
         this.usage = new UsageSampler(this.client, timer);
     }
+
+    /**
+     * Short requests (creates, deletes, one-off log reads) under way at once. Each holds an okhttp
+     * dispatcher thread while under way (fabric8 6.10's okhttp backend), so with the live log
+     * streams this bounds the engine's threads: 10 + 8 live streams + the timer stay within the
+     * 20 threads beyond rest of docs/performance.md, as the 4 blocking request threads (each with
+     * its dispatcher thread) and 6 log reads did before, with twice as many creates under way in
+     * a burst.
+     */
+    static final int REQUESTS_IN_FLIGHT = 10;
+
+    /** Of those, creates: the others always find a slot for a run's end and for log reads. */
+    static final int CREATES_IN_FLIGHT = 8;
+
+    /** The worker pool's threads at most. */
+    private static final int WORKERS = 4;
 
     public KubernetesClient client() {
         return client;
@@ -223,7 +249,7 @@ public final class FunctionEngine implements AutoCloseable {
             CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
                     RunState.BUILT);
             runs.put(ref.runId(), run);
-            requests.execute(() -> {
+            workers.execute(() -> {
                 // Before any watch or create: without the CRD neither could work, and the user
                 // must hear that the resource is not installed, not that a watch failed.
                 if (!installed(custom)) {
@@ -231,7 +257,7 @@ public final class FunctionEngine implements AutoCloseable {
                     return;
                 }
                 watch(ref, run);
-                create(plan, run);
+                RunCreation.start(client, api, workers, plan, run, () -> closed);
             });
             return run;
         }
@@ -239,7 +265,7 @@ public final class FunctionEngine implements AutoCloseable {
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
-        requests.execute(() -> create(plan, run));
+        RunCreation.start(client, api, workers, plan, run, () -> closed);
         return run;
     }
 
@@ -315,7 +341,7 @@ public final class FunctionEngine implements AutoCloseable {
     }
 
     /** The custom workload kind of a run's reference (by kind: references keep no API version). */
-    private static CustomWorkload customWorkload(RunRef ref) {
+    static CustomWorkload customWorkload(RunRef ref) {
         for (CustomWorkload c : CUSTOM_WORKLOADS) {
             if (c.kind().equals(ref.kind())) {
                 return c;
@@ -350,7 +376,7 @@ public final class FunctionEngine implements AutoCloseable {
 
     static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(10);
 
-    private static boolean isService(RunRef ref) {
+    static boolean isService(RunRef ref) {
         return "Deployment".equals(ref.kind());
     }
 
@@ -421,7 +447,7 @@ public final class FunctionEngine implements AutoCloseable {
                 : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
         run.resumed();
-        requests.execute(() -> {
+        workers.execute(() -> {
             if (run instanceof ServiceRun service) {
                 service.serviceUrl(serviceUrl(ref));
             }
@@ -437,7 +463,7 @@ public final class FunctionEngine implements AutoCloseable {
                 } else if (!createConfirmed) {
                     incompleteIfMissing(run, current, objects);
                 }
-            }, requests);
+            }, workers);
         });
         return run;
     }
@@ -545,125 +571,33 @@ public final class FunctionEngine implements AutoCloseable {
         return synced;
     }
 
-    private void create(Plan plan, ActiveRun run) {
-        List<HasMetadata> done = new ArrayList<>();
-        boolean existed = false;
-        HasMetadata replaced = null;
-        try {
-            HasMetadata workload = plan.workload();
-            HasMetadata createdWorkload;
-            try {
-                createdWorkload = resource(workload, plan.namespace()).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                    throw e;
-                }
-                existed = true;
-                if (isService(run.ref()) || customWorkload(run.ref()) != null) {
-                    // A service of that name is running: this run is its new version. Replacing
-                    // the Deployment rolls its pods forward; the old ones go when the new are ready.
-                    // (A custom resource's controller does the same with its own workload.)
-                    HasMetadata previous = resource(workload, plan.namespace()).get();
-                    createdWorkload = resource(workload, plan.namespace()).update();
-                    replaced = previous;
-                } else {
-                    // Same deterministic name: a repeated start of the same run. Take it over.
-                    createdWorkload = resource(workload, plan.namespace()).get();
-                }
-            }
-            if (!existed) {
-                done.add(createdWorkload);
-            }
-            OwnerReference owner = new OwnerReferenceBuilder()
-                    .withApiVersion(createdWorkload.getApiVersion()).withKind(createdWorkload.getKind())
-                    .withName(createdWorkload.getMetadata().getName()).withUid(createdWorkload.getMetadata().getUid())
-                    .withBlockOwnerDeletion(true).withController(false).build();
-            for (HasMetadata object : plan.objects()) {
-                if (object == workload) {
-                    continue;
-                }
-                // Owned by the workload: deleting it garbage-collects them. Created after it, so a
-                // refused workload, an abort or a crash in between never leaves an unowned object
-                // (a run's credentials Secret above all; see runtime.CredentialEnv).
-                object.getMetadata().setOwnerReferences(List.of(owner));
-                done.add(createOrUpdateOwn(object, plan.namespace()));
-            }
-            run.created(existed);
-            if (replaced != null) {
-                Map<String, String> labels = replaced.getMetadata().getLabels();
-                String previousRun = labels == null ? null : labels.get(RunLabels.RUN_ID);
-                if (previousRun != null && !previousRun.equals(run.ref().runId())) {
-                    run.listenerFor().onReplaced(previousRun, replaced.getMetadata().getAnnotations() == null
-                            ? Map.of() : replaced.getMetadata().getAnnotations());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOGGER.log(Level.FINE, "creating " + run.ref() + " failed", e);
-            if (closed) {
-                // The controller is stopping (the create was interrupted): what was created stays,
-                // the next controller finds it with the run's record and takes it up or undoes it.
-                return;
-            }
-            // Ended first: the deletes below must not be reported as someone deleting the run's Job.
-            run.createFailed("CreateFailed", "the cluster refused " + run.ref() + ": " + describe(e));
-            for (HasMetadata object : done) {
-                try {
-                    client.resource(object).inNamespace(plan.namespace())
-                            .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                } catch (RuntimeException cleanup) {
-                    LOGGER.log(Level.WARNING, "could not delete " + object.getKind() + " "
-                            + object.getMetadata().getName() + " after a failed create", cleanup);
-                }
-            }
-        }
-    }
-
-    /**
-     * Creates an object of a run, or updates the one of that name when it is this plugin's (a
-     * repeated start, a service served again). An object of that name that the plugin did not
-     * create (a team's own Secret or Service) is never replaced: the run fails instead.
-     */
-    private HasMetadata createOrUpdateOwn(HasMetadata object, String namespace) {
-        try {
-            return client.resource(object).inNamespace(namespace).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            HasMetadata current = client.resource(object).inNamespace(namespace).get();
-            Map<String, String> labels = current == null ? null : current.getMetadata().getLabels();
-            if (current != null && (labels == null || !RunLabels.MANAGER.equals(labels.get(RunLabels.MANAGED_BY)))) {
-                throw new KubernetesClientException(object.getKind() + " " + namespace + "/"
-                        + object.getMetadata().getName() + " exists and was not created by function-runtimes;"
-                        + " it is not replaced");
-            }
-            return client.resource(object).inNamespace(namespace).update();
-        }
-    }
-
-    /**
-     * The API handle of an object to create or update: custom resources through fabric8's generic
-     * resource API with their known plural (no discovery request per call), others by their type.
-     */
-    private Resource<? extends HasMetadata> resource(HasMetadata object, String namespace) {
-        CustomWorkload custom = customWorkload(object);
-        if (custom != null && object instanceof GenericKubernetesResource generic) {
-            return client.genericKubernetesResources(custom.context()).inNamespace(namespace).resource(generic);
-        }
-        return client.resource(object).inNamespace(namespace);
-    }
-
     /** Deletes a workload and, by background propagation, everything it owns. */
     CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                workload(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        CompletableFuture<Boolean> deleted;
+        try {
+            deleted = api.delete(typeOf(ref), ref.namespace(), ref.name());
+        } catch (RuntimeException e) {
+            deleted = CompletableFuture.failedFuture(e);
+        }
+        return deleted.handle((found, error) -> {
+            if (error == null) {
                 listener.onEvent("Deleted " + ref);
-            } catch (RuntimeException e) {
+            } else {
                 listener.onEvent("Could not delete " + ref + " (its ttlSecondsAfterFinished removes it later): "
-                        + describe(e));
+                        + describe(RunCreation.unwrap(error)));
             }
-        }, requests);
+            return null;
+        });
+    }
+
+    /** Where a run's workload lives in the API (as {@link #workload(RunRef)}). */
+    private static ApiRequests.Type typeOf(RunRef ref) {
+        CustomWorkload custom = customWorkload(ref);
+        if (custom != null) {
+            return new ApiRequests.Type(custom.apiVersion(), custom.plural());
+        }
+        return isService(ref) ? new ApiRequests.Type("apps/v1", "deployments")
+                : new ApiRequests.Type("batch/v1", "jobs");
     }
 
     /**
@@ -705,13 +639,13 @@ public final class FunctionEngine implements AutoCloseable {
             }
             stopped.addAll(stopCustomResources(namespace, functionName));
             return stopped;
-        }, requests);
+        }, workers);
     }
 
     /**
      * After a service's rollout is available: deletes the ConfigMaps its Deployment owns and no
      * longer mounts (the code of versions it rolled forward from, see {@link UnmountedConfigMaps}),
-     * on the request pool. Best effort: what cannot be listed or deleted stays until the service
+     * on the worker pool. Best effort: what cannot be listed or deleted stays until the service
      * is stopped.
      */
     private final java.util.concurrent.atomic.AtomicInteger pendingCleanups =
@@ -720,7 +654,7 @@ public final class FunctionEngine implements AutoCloseable {
     void deleteUnmountedConfigMaps(RunRef ref) {
         pendingCleanups.incrementAndGet();
         try {
-            requests.execute(() -> {
+            workers.execute(() -> {
                 try {
                     List<String> deleted = UnmountedConfigMaps.delete(client, ref.namespace(), ref.name());
                     if (!deleted.isEmpty()) {
@@ -811,9 +745,14 @@ public final class FunctionEngine implements AutoCloseable {
     /** The poller of the logs not followed live; started with the first one. */
     synchronized LogPoller poller() {
         if (poller == null) {
-            poller = new LogPoller(logs, timer, logLimits);
+            poller = new LogPoller(logs, timer, logLimits, slots);
         }
         return poller;
+    }
+
+    /** The slots of the engine's short requests: a run's one-off log reads take one too. */
+    RequestSlots slots() {
+        return slots;
     }
 
     ScheduledExecutorService timer() {
@@ -847,7 +786,8 @@ public final class FunctionEngine implements AutoCloseable {
             }
         }
         watcher.close();
-        requests.shutdownNow();
+        slots.close();
+        workers.shutdownNow();
         timer.shutdownNow();
         informerEvents.shutdownNow(); // the engine's own client is not closed: it shares the given one's pool
     }

@@ -179,8 +179,11 @@ final class JobRun extends AbstractRun {
             return;
         }
         followLive = live;
-        LogFollower.Follow f = engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, live,
-                this::deliver);
+        // A one-off read (the rest of the log after the end) is one of the engine's short requests.
+        LogFollower.Follow f = live
+                ? engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, true, this::deliver)
+                : engine.logs().read(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, engine.slots(),
+                        RequestSlots.Kind.END, this::deliver);
         follow = f;
         f.done().whenComplete((last, error) -> {
             if (live) {
@@ -302,10 +305,14 @@ final class JobRun extends AbstractRun {
     /**
      * Whether the log may hold lines not delivered: not when a live stream is still open (it ends
      * with the container) or ended cleanly when the container did (its end, in whole seconds,
-     * within two seconds of the stream's).
+     * within two seconds of the stream's), nor when a poll read it whole after the container's
+     * end (a busy node reports the end seconds late; the poll meanwhile read everything).
      */
     private boolean needsFinalRead() {
         if (follow != null && followLive && !follow.done().isDone()) {
+            return false;
+        }
+        if (polled != null && follow == null && readAfterTheEnd(polled.lastCompleteRead())) {
             return false;
         }
         if (cleanEnd != null) {
@@ -313,6 +320,16 @@ final class JobRun extends AbstractRun {
             return finishedAt != null && finishedAt.isAfter(cleanEnd.plusSeconds(2));
         }
         return true;
+    }
+
+    /**
+     * Whether a read sent at {@code sent} began after the container ended: its end is in whole
+     * seconds (it ended within the second after {@code finishedAt}) and the node's clock may be a
+     * little off this controller's, hence two seconds, as for a cleanly ended stream above.
+     */
+    private boolean readAfterTheEnd(Instant sent) {
+        Instant finishedAt = terminated == null ? null : PodReading.time(terminated.getFinishedAt());
+        return sent != null && finishedAt != null && sent.isAfter(finishedAt.plusSeconds(2));
     }
 
     private synchronized void finishFromJobIfStill() {

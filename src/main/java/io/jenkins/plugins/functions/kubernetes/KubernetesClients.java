@@ -15,8 +15,8 @@ public final class KubernetesClients {
      * Concurrent requests per API server. fabric8's default (5 per host) would queue the log
      * streams and watches of many concurrent runs behind each other: each followed log holds a
      * request open for the whole run. The limit is raised so that hundreds of runs can stream at
-     * once; the API server's own priority and fairness protects it, and the engine's request pool
-     * bounds the short requests (create, delete) separately.
+     * once; the API server's own priority and fairness protects it, and the engine's request slots
+     * bound the short requests (create, delete, one-off log reads) separately.
      */
     static final int MAX_REQUESTS = 1024;
 

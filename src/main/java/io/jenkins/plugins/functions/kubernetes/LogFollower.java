@@ -75,6 +75,32 @@ public final class LogFollower {
     public Follow follow(String namespace, String pod, String container, LogCursor from, boolean follow,
                          Consumer<LogLine> sink) {
         Follow handle = new Follow(from, sink);
+        send(handle, namespace, pod, container, from, follow);
+        return handle;
+    }
+
+    /**
+     * One read of what the log holds now, sent when {@code slots} has a slot for it ({@code kind}):
+     * a one-off read is one of the engine's short requests. Closing the handle before the request
+     * was sent means it is never sent; if the engine closes first, {@link Follow#done()} fails.
+     */
+    Follow read(String namespace, String pod, String container, LogCursor from, RequestSlots slots,
+                RequestSlots.Kind kind, Consumer<LogLine> sink) {
+        Follow handle = new Follow(from, sink);
+        slots.submit(kind, () -> {
+            if (!handle.closed.get()) {
+                send(handle, namespace, pod, container, from, false);
+            }
+            return handle.done();
+        }).whenComplete((cursor, error) -> {
+            if (error != null) {
+                handle.fail(error); // not sent (the engine closed), or sending failed; a no-op otherwise
+            }
+        });
+        return handle;
+    }
+
+    private void send(Follow handle, String namespace, String pod, String container, LogCursor from, boolean follow) {
         HttpClient http = client.getHttpClient();
         HttpRequest request = http.newHttpRequestBuilder().uri(logUri(namespace, pod, container, from, follow)).build();
         http.consumeBytes(request, handle::onBytes).whenComplete((response, error) -> {
@@ -86,7 +112,6 @@ public final class LogFollower {
                 handle.attach(response.body());
             }
         });
-        return handle;
     }
 
     URI logUri(String namespace, String pod, String container, LogCursor from, boolean follow) {

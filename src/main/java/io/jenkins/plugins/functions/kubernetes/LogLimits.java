@@ -25,8 +25,9 @@ public record LogLimits(int liveStreams, int pollsInFlight, Duration pollInterva
     }
 
     public static LogLimits defaults() {
-        // 8 live streams + 6 reads in flight + the engine's 4 request threads and its timer stay
-        // under 20 threads beyond rest, whatever the number of runs (docs/performance.md).
+        // 8 live streams + the engine's 10 request slots (the reads in flight, at most 6, take
+        // some of them) and its timer stay under 20 threads beyond rest, whatever the number of
+        // runs (docs/performance.md).
         return new LogLimits(8, 6, Duration.ofSeconds(1));
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.functions.kubernetes;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,7 +15,8 @@ import java.util.function.Supplier;
  * Reads the logs of the runs that are not followed live, by time: every interval, each one's log
  * since its cursor ({@code sinceTime}, non-follow), at most a few reads at once. One tick on the
  * engine's timer thread drives every polled log; a read holds an HTTP client thread only for its
- * short response. See {@link LogLimits}.
+ * short response, and takes one of the engine's request slots ({@link RequestSlots}), after a
+ * run's end and the creates. See {@link LogLimits}.
  */
 final class LogPoller {
 
@@ -25,8 +28,13 @@ final class LogPoller {
         private final Supplier<LogCursor> cursor;
         private final Consumer<LogLine> sink;
         private volatile long nextDue;
-        private volatile boolean reading;
+        /** A read is waiting for its slot or under way: the tick adds no other. */
+        private volatile boolean queued;
         private volatile boolean cancelled;
+        /** The read started last; guarded by this Polled. */
+        private LogFollower.Follow current;
+        /** When the last read that ended without error was sent; null before. */
+        private volatile Instant lastCompleteRead;
 
         Polled(String namespace, String pod, String container, Supplier<LogCursor> cursor, Consumer<LogLine> sink) {
             this.namespace = namespace;
@@ -37,29 +45,59 @@ final class LogPoller {
             this.nextDue = System.nanoTime();
         }
 
-        /** Stops polling; a read under way still delivers its lines. */
+        /** Stops polling; a read under way still delivers its lines, one waiting for its slot never starts. */
         void cancel() {
-            cancelled = true;
+            synchronized (this) {
+                cancelled = true;
+            }
             polled.remove(this);
         }
 
         /** Whether a read is under way (the final read must not overlap it). */
-        boolean reading() {
-            return reading;
+        synchronized boolean reading() {
+            return current != null && !current.done().isDone();
+        }
+
+        /**
+         * When the last read that ended without error was sent (this controller's clock), null if
+         * none did: a read sent after the container ended returned its whole log.
+         */
+        Instant lastCompleteRead() {
+            return lastCompleteRead;
+        }
+
+        /**
+         * Sends the read, unless polling was cancelled: atomic with {@link #cancel()}, so that
+         * after it a read is either under way ({@link #reading()}) or never sent.
+         */
+        synchronized CompletableFuture<LogCursor> begin() {
+            if (cancelled) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Instant sent = Instant.now();
+            current = follower.follow(namespace, pod, container, cursor.get(), false, sink);
+            current.done().whenComplete((c, error) -> {
+                if (error == null) {
+                    lastCompleteRead = sent;
+                }
+            });
+            return current.done();
         }
     }
 
     private final LogFollower follower;
     private final ScheduledExecutorService timer;
     private final LogLimits limits;
+    private final RequestSlots slots;
     private final Map<Polled, Boolean> polled = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private ScheduledFuture<?> tick;
 
-    LogPoller(LogFollower follower, ScheduledExecutorService timer, LogLimits limits) {
+    LogPoller(LogFollower follower, ScheduledExecutorService timer, LogLimits limits, RequestSlots slots) {
         this.follower = follower;
         this.timer = timer;
         this.limits = limits;
+        this.slots = slots;
     }
 
     synchronized Polled poll(String namespace, String pod, String container, Supplier<LogCursor> cursor,
@@ -80,17 +118,16 @@ final class LogPoller {
             if (inFlight.get() >= limits.pollsInFlight()) {
                 return; // the others wait for the next tick
             }
-            if (p.cancelled || p.reading || now - p.nextDue < 0) {
+            if (p.cancelled || p.queued || now - p.nextDue < 0) {
                 continue;
             }
-            p.reading = true;
+            p.queued = true;
             p.nextDue = now + interval;
             inFlight.incrementAndGet();
-            follower.follow(p.namespace, p.pod, p.container, p.cursor.get(), false, p.sink).done()
-                    .whenComplete((c, e) -> {
-                        inFlight.decrementAndGet();
-                        p.reading = false;
-                    });
+            slots.submit(RequestSlots.Kind.POLL, p::begin).whenComplete((c, e) -> {
+                inFlight.decrementAndGet();
+                p.queued = false;
+            });
         }
     }
 

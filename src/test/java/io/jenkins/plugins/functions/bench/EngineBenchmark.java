@@ -79,7 +79,7 @@ import javax.management.ObjectName;
  * {@code bench.runs} (bursts, default {@code 1,50,500}), {@code bench.runForMs} (pod run time in
  * the bursts, 500), {@code bench.activeRuns} (runs kept active at once, 500; 0 skips that part),
  * {@code bench.rounds} (how often each burst is repeated, {@code 20,3,1}), {@code bench.minimalThreads}
- * (8), {@code bench.warmupRuns} (50), {@code bench.services} (concurrent {@code serve} actions driven to
+ * (8), {@code bench.warmupRuns} (the largest burst, at least 50), {@code bench.services} (concurrent {@code serve} actions driven to
  * ready after the job phases, 50; 0 skips that part), {@code bench.serviceReadyAfterMs} (300),
  * {@code bench.usageRuns} (runs active while their resource usage is sampled, 200; 0 skips that part,
  * {@link UsageSamplingPhase}), {@code bench.usageNamespaces} (2), {@code bench.usageIntervalMs} (500).
@@ -104,7 +104,14 @@ public final class EngineBenchmark {
     /** How long the active phase lets all runs stream before it measures. */
     private static final Duration ACTIVE_WINDOW = Duration.ofSeconds(3);
     private static final int MINIMAL_THREADS = Integer.getInteger("bench.minimalThreads", 8);
-    private static final int WARMUP_RUNS = Integer.getInteger("bench.warmupRuns", 50);
+    /**
+     * Runs through each side before anything is measured, as one burst: by default as many as the
+     * largest burst, so that whichever side goes first does not pay alone for warming up the JIT
+     * and the simulation at that size (a burst of 500 measured after a warm-up of 50 cost the side
+     * that went first, either side, up to twice its own time).
+     */
+    private static final int WARMUP_RUNS = Integer.getInteger("bench.warmupRuns",
+            Math.max(50, BURSTS.stream().mapToInt(Integer::intValue).max().orElse(50)));
     /** How many times each burst is repeated (the sides take turns), for percentiles to mean something. */
     private static final List<Integer> ROUNDS = Arrays.stream(System.getProperty("bench.rounds", "20,3,1")
             .split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
@@ -215,12 +222,20 @@ public final class EngineBenchmark {
                     }
                 }
             } else {
+                // The sides take turns, and the one that goes first alternates from round to round.
                 for (int k = 0; k < rounds; k++) {
+                    if (k % 2 == 1) {
+                        try (Driver m = driver("minimal")) {
+                            minimal.add(round(m, n));
+                        }
+                    }
                     try (Driver e = driver("engine")) {
                         engine.add(round(e, n));
                     }
-                    try (Driver m = driver("minimal")) {
-                        minimal.add(round(m, n));
+                    if (k % 2 == 0) {
+                        try (Driver m = driver("minimal")) {
+                            minimal.add(round(m, n));
+                        }
                     }
                 }
             }

@@ -13,6 +13,7 @@ import io.jenkins.plugins.functions.runtime.RunRequest;
 import io.jenkins.plugins.functions.runtime.impl.ContainerRuntime;
 import io.jenkins.plugins.functions.testing.ClusterSimulator;
 import io.jenkins.plugins.functions.testing.PodBehavior;
+import io.jenkins.plugins.functions.testing.RequestGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -372,6 +373,34 @@ class FunctionEngineTest {
             assertThat(l.completions).hasValue(1);
         }
         assertThat(engine.watcher().namespaces()).isEqualTo(1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aBurstOfRunsIsCreatedAFewAtATimeWithoutAThreadEach() throws Exception {
+        sim.onImage("example.com/quick:1", PodBehavior.succeed().runFor(Duration.ofMillis(100)).logs("ok"));
+        RequestGate creates = sim.gate("POST", "/apis/batch/v1/namespaces/default/jobs");
+        List<RecordingListener> listeners = new ArrayList<>();
+        for (int i = 0; i < 3 * FunctionEngine.CREATES_IN_FLIGHT; i++) {
+            RecordingListener l = new RecordingListener();
+            listeners.add(l);
+            engine.start(plan("example.com/quick:1", null), l);
+        }
+        eventually(() -> sim.requests().count("POST", "/apis/batch/v1/namespaces/default/jobs")
+                == FunctionEngine.CREATES_IN_FLIGHT, "the first creates are under way");
+        Thread.sleep(200);
+        // held at the server: no more are sent meanwhile, and no engine thread waits on them
+        assertThat(sim.requests().count("POST", "/apis/batch/v1/namespaces/default/jobs"))
+                .isEqualTo(FunctionEngine.CREATES_IN_FLIGHT);
+        assertThat(engine.slots().inFlight()).isEqualTo(FunctionEngine.CREATES_IN_FLIGHT);
+        assertThat(engine.slots().waiting()).isEqualTo(listeners.size() - FunctionEngine.CREATES_IN_FLIGHT);
+
+        creates.open();
+        for (RecordingListener l : listeners) {
+            assertThat(l.await(WAIT).state()).isEqualTo(RunState.COMPLETED);
+            assertThat(l.lines).containsExactly("ok");
+        }
+        assertThat(sim.requests().count("POST", "/apis/batch/v1/namespaces/default/jobs")).isEqualTo(listeners.size());
         assertNothingLeft();
     }
 }

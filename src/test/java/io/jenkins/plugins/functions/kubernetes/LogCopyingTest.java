@@ -96,4 +96,22 @@ class LogCopyingTest {
         assertThat(sim.requests().count("GET", "/api/v1/namespaces/*/pods/*/log")).isEqualTo(1);
         assertThat(sim.requests().count("DELETE", "/apis/batch/v1/namespaces/*/jobs/*")).isEqualTo(1);
     }
+
+    @Test
+    void aPollAfterTheContainersEndSparesTheFinalRead() throws Exception {
+        // No live stream: the log is read every 3 s. The node reports the container's end 4.5 s
+        // after it (a busy kubelet); the second read, more than 2 s after the end, had it whole.
+        engine = new FunctionEngine(client, EngineOptions.defaults(), new LogLimits(0, 1, Duration.ofSeconds(3)));
+        sim.onImage("example.com/late:1", PodBehavior.succeed().runFor(Duration.ofMillis(300)).logs("a", "b")
+                .terminalStatusLag(Duration.ofMillis(4500)));
+        RecordingListener listener = new RecordingListener();
+
+        engine.start(plan("example.com/late:1", null), listener);
+        RunOutcome outcome = listener.await(WAIT);
+
+        assertThat(outcome.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(listener.lines).containsExactly("a", "b");
+        assertThat(sim.requests().matching("GET", "/api/v1/namespaces/*/pods/*/log"))
+                .as("a read when the container ran, one after its end, none when the end was reported").hasSize(2);
+    }
 }

@@ -105,6 +105,23 @@ class ClusterSimulatorTest {
     }
 
     @Test
+    void aBusyKubeletReportsTheContainersEndAfterItsLog() {
+        sim.onImage("fn:late", PodBehavior.succeed().logs("one", "two").runFor(Duration.ofMillis(100))
+                .terminalStatusLag(Duration.ofSeconds(2)));
+        k.batch().v1().jobs().resource(job("late", "fn:late")).create();
+        String pod = awaitPods("late", pods -> pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase()))
+                .get(0).getMetadata().getName();
+
+        // the container exited: its whole log is there while the pod's status still says Running
+        await(() -> k.pods().withName(pod).getLog(), log -> log.equals("one\ntwo\n"));
+        assertThat(k.pods().withName(pod).get().getStatus().getPhase()).isEqualTo("Running");
+
+        Pod ended = await(() -> k.pods().withName(pod).get(), p -> "Succeeded".equals(p.getStatus().getPhase()));
+        assertThat(terminated(ended).getExitCode()).isZero();
+        awaitJob("late", j -> hasCondition(j, "Complete"));
+    }
+
+    @Test
     void nonZeroExitFailsTheJobWithoutRetryWhenBackoffLimitIsZero() {
         sim.onImage("fn:fail", PodBehavior.fail(3).log("boom").runFor(Duration.ofMillis(30)));
         k.batch().v1().jobs().resource(job("failing", "fn:fail")).create();

@@ -663,6 +663,13 @@ final class Kubelet {
                         + pod.name + "_" + pod.namespace + "(" + pod.uid + ")";
                 log.waiting("CrashLoopBackOff");
                 after(backoff, this::run);
+            } else if (natural && !behavior.statusLagAtEnd().isZero()) {
+                // A busy node: the end is in the log now, in the pod's status later.
+                after(behavior.statusLagAtEnd(), () -> {
+                    pod.updateReadiness();
+                    pod.writeStatus();
+                });
+                return;
             }
             pod.updateReadiness();
             pod.writeStatus();

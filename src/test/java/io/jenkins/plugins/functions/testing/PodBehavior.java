@@ -48,11 +48,12 @@ public final class PodBehavior {
     private final Duration readyAfter;
     private final boolean neverReady;
     private final Duration restartBackoff;
+    private final Duration terminalStatusLag;
 
     private PodBehavior(String unschedulableMessage, Duration pendingFor, boolean imagePullFails,
             Duration runFor, boolean runForever, List<String> spreadLines, List<Periodic> periodic,
             List<TimedLine> timedLines, int exitCode, boolean oomKilled, String terminationMessage,
-            Duration readyAfter, boolean neverReady, Duration restartBackoff) {
+            Duration readyAfter, boolean neverReady, Duration restartBackoff, Duration terminalStatusLag) {
         this.unschedulableMessage = unschedulableMessage;
         this.pendingFor = pendingFor;
         this.imagePullFails = imagePullFails;
@@ -67,6 +68,7 @@ public final class PodBehavior {
         this.readyAfter = readyAfter;
         this.neverReady = neverReady;
         this.restartBackoff = restartBackoff;
+        this.terminalStatusLag = terminalStatusLag;
     }
 
     private Builder toBuilder() {
@@ -78,7 +80,7 @@ public final class PodBehavior {
     /** Runs for no time, writes nothing and exits 0 (the default for pods that do not restart). */
     public static PodBehavior succeed() {
         return new PodBehavior(null, Duration.ZERO, false, Duration.ZERO, false, List.of(), List.of(),
-                List.of(), 0, false, null, Duration.ZERO, false, null);
+                List.of(), 0, false, null, Duration.ZERO, false, null, Duration.ZERO);
     }
 
     /** Like {@link #succeed()} but exits with {@code exitCode} (reason {@code Error} unless 0). */
@@ -234,6 +236,17 @@ public final class PodBehavior {
         return b.build();
     }
 
+    /**
+     * The kubelet reports the container's end this long after it exited, as a busy node's kubelet
+     * does: the log is complete (and a followed log ends) at the exit, the pod's status tells of
+     * the end only later. Default: at once.
+     */
+    public PodBehavior terminalStatusLag(Duration d) {
+        Builder b = toBuilder();
+        b.terminalStatusLag = nonNegative(d);
+        return b.build();
+    }
+
     // ---------------------------------------------------------------- package API (kubelet)
 
     /** A behaviour interpreted from a script: lines at explicit offsets, then an exit. */
@@ -284,6 +297,10 @@ public final class PodBehavior {
 
     Duration restartBackoffOrNull() {
         return restartBackoff;
+    }
+
+    Duration statusLagAtEnd() {
+        return terminalStatusLag;
     }
 
     /** Every line the container writes, in the order written. */
@@ -345,6 +362,7 @@ public final class PodBehavior {
         Duration readyAfter;
         boolean neverReady;
         Duration restartBackoff;
+        Duration terminalStatusLag;
 
         Builder(PodBehavior p) {
             unschedulableMessage = p.unschedulableMessage;
@@ -361,12 +379,13 @@ public final class PodBehavior {
             readyAfter = p.readyAfter;
             neverReady = p.neverReady;
             restartBackoff = p.restartBackoff;
+            terminalStatusLag = p.terminalStatusLag;
         }
 
         PodBehavior build() {
             return new PodBehavior(unschedulableMessage, pendingFor, imagePullFails, runFor, runForever,
                     spreadLines, periodic, timedLines, exitCode, oomKilled, terminationMessage, readyAfter,
-                    neverReady, restartBackoff);
+                    neverReady, restartBackoff, terminalStatusLag);
         }
     }
 }
