@@ -233,6 +233,34 @@ public final class Clusters {
         return List.copyOf(ENGINES.values());
     }
 
+    /**
+     * The engine of the configured connection when it can be made without a build (a Kubernetes
+     * cloud, or no credential: the controller's own environment or a URL alone), else null: a
+     * credential is looked up in a build's context. The orphan sweeper sweeps with it after a
+     * restart, before any build has used the connection.
+     */
+    public static FunctionEngine configuredEngine() throws IOException {
+        FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
+        EngineOptions options = config.engineOptions();
+        KubernetesPluginCloud.Connection cloud = config.cloudConnection();
+        FunctionEngine engine;
+        if (cloud != null) {
+            engine = ENGINES.computeIfAbsent("cloud:" + config.getCloudName() + "@" + System.identityHashCode(cloud.client()),
+                    key -> new FunctionEngine(cloud.client(), options));
+        } else if (config.getCredentialsId() != null) {
+            return null;
+        } else {
+            ClusterSettings settings = config.getServerUrl() == null
+                    ? ClusterSettings.autoConfigured(config.getNamespace())
+                    : ClusterSettings.server(config.getServerUrl(), null, config.getServerCertificate(),
+                            config.isSkipTlsVerify(), config.getNamespace());
+            engine = ENGINES.computeIfAbsent(settings.fingerprint(),
+                    key -> new FunctionEngine(KubernetesClients.create(settings), options));
+        }
+        observe(engine, config);
+        return engine;
+    }
+
     /** The namespace used when neither the step, the configuration nor the connection names one. */
     public static final String FALLBACK_NAMESPACE = "default";
 

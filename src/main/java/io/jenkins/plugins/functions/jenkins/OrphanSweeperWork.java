@@ -25,7 +25,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every 15 minutes (the first time 15 minutes after Jenkins started), removes the Jobs, Secrets and ConfigMaps of runs whose build has finished or
+ * Every 15 minutes (the first time 2 minutes after Jenkins started), removes the Jobs, Secrets and ConfigMaps of runs whose build has finished or
  * no longer exists (see {@link OrphanSweeper} for what is kept and the bounds of a pass). It
  * sweeps with each cluster connection builds have used since Jenkins started, in the namespaces
  * runs went to, the default namespace and the allowed namespaces given by name; only objects
@@ -49,15 +49,31 @@ public class OrphanSweeperWork extends AsyncPeriodicWork {
         return PERIOD_MILLIS;
     }
 
-    /** The first pass a whole period after Jenkins started, when resumed builds have re-attached. */
+    /** The first pass soon after Jenkins started. */
+    static final long FIRST_PASS_MILLIS = TimeUnit.MINUTES.toMillis(2);
+
+    /**
+     * The first pass two minutes after Jenkins started: what builds that did not survive a crash
+     * (freestyle builds, which Jenkins does not resume) left goes then. Resumed Pipeline builds are
+     * running, and the sweeper keeps everything of a running build.
+     */
     @Override
     public long getInitialDelay() {
-        return PERIOD_MILLIS;
+        return FIRST_PASS_MILLIS;
     }
 
     @Override
     protected void execute(TaskListener listener) {
         Collection<FunctionEngine> engines = Clusters.engines();
+        if (engines.isEmpty()) {
+            // after a restart, before any build used it: the configured connection, if it needs no build
+            try {
+                FunctionEngine configured = Clusters.configuredEngine();
+                engines = configured == null ? List.of() : List.of(configured);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOGGER.log(Level.FINE, "the configured cluster connection could not be made", e);
+            }
+        }
         if (engines.isEmpty()) {
             LOGGER.log(Level.FINE, "no cluster connection used since Jenkins started: nothing to sweep");
             return;

@@ -143,6 +143,9 @@ public final class EngineBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("bench.only") != null && !"engine".equals(System.getProperty("bench.only"))) {
+            return; // -Dbench.only=jenkins: the Jenkins layer's benchmark alone
+        }
         String report = System.getProperty("bench.report");
         if (report != null) {
             // Printed and kept: Maven prefixes every printed line with "[INFO]     [java] ".

@@ -88,8 +88,15 @@ public final class FakeBuild extends Run<FakeBuild.FakeJob, FakeBuild> {
                 + DIRS.incrementAndGet());
     }
 
-    /** Whose XStream reads and writes build.xml: the plugin's classes and Jenkins' own. */
+    /** One XStream for every build, as Jenkins has (Run.XSTREAM): it is thread-safe once set up. */
+    private static final XStream XSTREAM = newXStream();
+
     static XStream xstream() {
+        return XSTREAM;
+    }
+
+    /** Whose XStream reads and writes build.xml: the plugin's classes and Jenkins' own. */
+    private static XStream newXStream() {
         XStream x = new XStream();
         x.allowTypesByWildcard(new String[] {"io.jenkins.plugins.functions.**", "hudson.**", "jenkins.**",
                 "com.dabsquared.**", "java.**"});

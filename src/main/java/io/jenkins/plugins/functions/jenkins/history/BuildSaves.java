@@ -20,8 +20,13 @@ import java.util.logging.Logger;
  * are at least {@link #MIN_INTERVAL_MS} apart; requests that come meanwhile share the next save.
  * Saves run on one thread of their own, never on the engine's or a Pipeline's.
  *
- * <p>A run asks for two saves: when it is recorded (so build.xml names it) and when it ends (its
- * summary's outcome). Everything in between goes to the run's own file ({@link RunFiles}).
+ * <p>When: a build's first run asks for a save when it is recorded (so build.xml names a run:
+ * that run's action adds the others back from their files if the controller dies before the next
+ * save, {@code RunRecovery}), and the build is saved again each time its last run under way ends.
+ * So a burst of runs on one build costs two saves whatever its size, and a run at most two.
+ * Everything in between goes to the runs' own files ({@link RunFiles}); a summary that build.xml
+ * has from earlier is brought up to date from its file when the build loads. (Jenkins also saves
+ * the build at moments of its own, with the summaries as they are then.)
  */
 public final class BuildSaves {
 
@@ -34,6 +39,9 @@ public final class BuildSaves {
         t.setDaemon(true);
         return t;
     });
+
+    /** Runs under way per build (in this controller); a build without any has no entry. */
+    private static final Map<Run<?, ?>, Integer> RUNS_UNDER_WAY = new ConcurrentHashMap<>();
 
     /** Builds with a save requested or under way; an idle build has no entry. */
     private static final Map<Run<?, ?>, Pending> PENDING = new ConcurrentHashMap<>();
@@ -49,6 +57,26 @@ public final class BuildSaves {
         boolean retired;
         long lastSave;
         final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    }
+
+    /**
+     * A run of the build is under way (recorded, or taken up after a restart).
+     *
+     * @param first whether it is the build's first run: the build is saved, so build.xml names one
+     */
+    public static void runStarted(Run<?, ?> build, boolean first) {
+        RUNS_UNDER_WAY.merge(build, 1, Integer::sum);
+        if (first) {
+            request(build);
+        }
+    }
+
+    /** A run of the build ended: when it was the last under way, the build is saved. */
+    public static void runEnded(Run<?, ?> build) {
+        Integer left = RUNS_UNDER_WAY.computeIfPresent(build, (b, n) -> n <= 1 ? null : n - 1);
+        if (left == null) {
+            request(build);
+        }
     }
 
     /**

@@ -175,7 +175,8 @@ public final class BuildRun {
         FunctionRunAction action = new FunctionRunAction(record);
         build.addAction(action);
         RunHistory.started(action, build, listener.getLogger(), env);
-        BuildSaves.request(build); // build.xml names the run (its record file comes before anything is sent)
+        // the first run of a build is saved in build.xml at once (its file comes before anything is sent)
+        BuildSaves.runStarted(build, FunctionRunAction.of(build).size() == 1);
         BuildRun run = new BuildRun(call, runId, build, listener, workspace, action, observer);
         run.trace = TraceContext.fromEnvironment(env).orElse(null);
         return run;
@@ -378,7 +379,7 @@ public final class BuildRun {
         RunObservations.endedBeforeStart(record, outcome);
         action.recordChanged();
         action.released();
-        BuildSaves.request(build);
+        BuildSaves.runEnded(build);
         observer.ended(record, outcome, failure);
     }
 

@@ -217,7 +217,7 @@ final class BuildRunListener implements RunListener {
             record.finish(outcome, json(outcome.outputs()));
             action.recordChanged();
             action.released();
-            BuildSaves.request(build);
+            BuildSaves.runEnded(build);
             Long started = record.timeOf(RunState.CREATED);
             String took = started == null ? "" : " in " + Duration.ofMillis(System.currentTimeMillis() - started)
                     .toString().substring(2).toLowerCase(Locale.ROOT);

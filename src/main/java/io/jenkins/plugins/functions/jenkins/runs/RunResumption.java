@@ -74,7 +74,9 @@ public final class RunResumption {
         PrintStream log = listener.getLogger();
         FunctionRunAction action;
         try {
+            boolean inBuildXml = FunctionRunAction.find(build, saved.runId()) != null;
             action = actionOf(saved, build);
+            BuildSaves.runStarted(build, !inBuildXml); // a run build.xml did not name is saved in it at once
         } catch (RuntimeException e) {
             RunRecord none = new RunRecord(saved.runId(), saved.action().id(), saved.runId(), System.currentTimeMillis());
             observer.ended(none, RunOutcome.error("ResumeFailed", String.valueOf(e.getMessage())),
@@ -108,7 +110,7 @@ public final class RunResumption {
                         }
                     });
                 }
-                BuildSaves.request(build);
+                BuildSaves.runEnded(build);
                 observer.ended(record, outcome, null);
                 return;
             }
@@ -193,7 +195,7 @@ public final class RunResumption {
         record.finish(outcome, null);
         action.recordChanged();
         action.released();
-        BuildSaves.request(build);
+        BuildSaves.runEnded(build);
         observer.ended(record, outcome, failStep ? new AbortException(saved.caller() + ": " + outcome.message())
                 : null);
     }

@@ -337,7 +337,8 @@ class PipelineRestartTest {
             p.context().await(WAIT);
         }
         Thread.sleep(1200); // the last coalesced save
-        assertThat(build.saves()).isBetween(1, 2 * runs);
+        // the first run's record, and the end of the last run under way: not one save per run event
+        assertThat(build.saves()).isBetween(1, runs / 2);
         FakeBuild loaded = FakeBuild.load("app", 14, build.getRootDir());
         assertThat(FunctionRunAction.of(loaded)).hasSize(runs)
                 .allSatisfy(r -> assertThat(r.getState()).isEqualTo("COMPLETED"));
