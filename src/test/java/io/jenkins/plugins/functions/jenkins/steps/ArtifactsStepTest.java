@@ -59,8 +59,7 @@ class ArtifactsStepTest {
         client = KubernetesClients.create(ClusterSettings.server(sim.url(), null, null, false, "default"));
         engine = new FunctionEngine(client, EngineOptions.defaults().withLogDrainTimeout(Duration.ofSeconds(5)));
         RuntimeRegistry runtimes = RuntimeRegistry.fromServiceLoader(getClass().getClassLoader());
-        StoreAccess access = new StoreAccess(new ArtifactStore(s3.endpoint(), null, BUCKET, true, "ci"), "minio",
-                false);
+        StoreAccess access = new StoreAccess(new ArtifactStore(s3.endpoint(), null, BUCKET, true, "ci"), "minio");
         previous = Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes)
                 .withCredentials((id, b) -> "minio".equals(id) ? CredentialValue.usernamePassword(id,
                         S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY) : null)
