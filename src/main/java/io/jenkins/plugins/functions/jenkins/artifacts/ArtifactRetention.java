@@ -77,7 +77,7 @@ public final class ArtifactRetention {
 
         @Override
         public String toString() {
-            return where + ": listed " + listed + " objects, deleted " + deletedObjects() + " of "
+            return where + ": listed " + listed + " objects, deleted " + deletedObjects() + " objects of "
                     + deleted.size() + " deleted builds, kept " + kept + " of existing builds, left " + notOfRuns
                     + " that are not runs' artifacts; " + (complete ? "reached the end of the root"
                     : "goes on from there next pass") + (errors.isEmpty() ? "" : "; " + errors.size() + " error(s): "

@@ -140,7 +140,7 @@ public class ArtifactRetentionWork extends AsyncPeriodicWork {
             LOGGER.log(result.errors().isEmpty() ? Level.INFO : Level.WARNING, line);
             print(log, line);
             result.deleted().forEach((prefix, count) -> print(log, "  deleted " + access.store().uri(prefix) + "/ ("
-                    + count + " objects)"));
+                    + count + (count == 1 ? " object)" : " objects)")));
             results.add(result);
         }
         return results;

@@ -11,6 +11,7 @@ import io.jenkins.plugins.functions.run.RunRecord;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -139,19 +140,29 @@ public final class DownloadLinks implements AutoCloseable {
     private static DownloadLinks fromConfiguration(Run<?, ?> build, RunRecord record) {
         ArtifactStoreConfig config = FunctionRuntimesConfiguration.get()
                 .artifactStoreFor(RunArtifactsSetup.profileOf(record));
-        if (config == null) {
+        return forStore(config == null ? null : config.toAccess(), id -> {
+            StandardUsernamePasswordCredentials key = CredentialsProvider.findCredentialById(id,
+                    StandardUsernamePasswordCredentials.class, build, List.of());
+            return key == null ? null : new StoreKeys(key.getUsername(), key.getPassword().getPlainText());
+        });
+    }
+
+    /**
+     * The links of a run whose profile has this store (null: none), signed with the key its
+     * credential gives ({@code keys}: the key of a credential id, null when there is none).
+     */
+    static DownloadLinks forStore(StoreAccess access, Function<String, StoreKeys> keys) {
+        if (access == null) {
             return none(NO_STORE);
         }
-        StoreAccess access = config.toAccess();
         if (access.credentialsId() == null) {
             return none("the artifact store has no credential to sign the links with");
         }
-        StandardUsernamePasswordCredentials key = CredentialsProvider.findCredentialById(access.credentialsId(),
-                StandardUsernamePasswordCredentials.class, build, List.of());
+        StoreKeys key = keys.apply(access.credentialsId());
         if (key == null) {
             return none(credentialGone(access.credentialsId()));
         }
-        return signedBy(access, new StoreKeys(key.getUsername(), key.getPassword().getPlainText()));
+        return signedBy(access, key);
     }
 
     /** Why there are no links when the store's credential cannot be found. */

@@ -137,12 +137,12 @@ class ArtifactRetentionTest {
         assertThat(logged).singleElement().satisfies(r -> {
             assertThat(r.getLevel()).isEqualTo(Level.INFO);
             assertThat(r.getMessage()).isEqualTo("Function Runtimes artifact retention (s3://ml-artifacts/ci/: listed 6"
-                    + " objects, deleted 4 of 2 deleted builds, kept 2 of existing builds, left 0 that are not runs'"
+                    + " objects, deleted 4 objects of 2 deleted builds, kept 2 of existing builds, left 0 that are not runs'"
                     + " artifacts; reached the end of the root)");
         });
         assertThat(taskLog.toString(StandardCharsets.UTF_8))
                 .contains("  deleted s3://ml-artifacts/ci/team-a/train/42/ (3 objects)")
-                .contains("  deleted s3://ml-artifacts/ci/removed-job/7/ (1 objects)");
+                .contains("  deleted s3://ml-artifacts/ci/removed-job/7/ (1 object)");
     }
 
     @Test

@@ -148,6 +148,34 @@ class DownloadLinksTest {
         }
     }
 
+    @Test
+    void theStoreOfTheRunsProfileSignsWithTheKeyItsCredentialGives() throws Exception {
+        try (DownloadLinks noStore = DownloadLinks.forStore(null, id -> KEYS)) {
+            assertThat(noStore.linkFor(URI_OF_MODEL).unavailable()).isEqualTo(DownloadLinks.NO_STORE);
+        }
+        StoreAccess withoutCredential = new StoreAccess(new ArtifactStore(s3.endpoint(), null, BUCKET, true, "ci"), null);
+        try (DownloadLinks links = DownloadLinks.forStore(withoutCredential, id -> KEYS)) {
+            assertThat(links.linkFor(URI_OF_MODEL).unavailable()).isEqualTo("the artifact store has no credential to"
+                    + " sign the links with");
+        }
+        try (DownloadLinks gone = DownloadLinks.forStore(access(null), id -> null)) {
+            assertThat(gone.linkFor(URI_OF_MODEL).unavailable()).isEqualTo(DownloadLinks.credentialGone("minio"));
+        }
+        List<String> asked = new java.util.ArrayList<>();
+        try (DownloadLinks links = DownloadLinks.forStore(access(null), id -> {
+            asked.add(id);
+            return KEYS;
+        })) {
+            assertThat(get(links.linkFor(URI_OF_MODEL).url()).body()).isEqualTo("weights");
+        }
+        assertThat(asked).containsExactly("minio");
+        // a key that is not the store's: a link is made, the store refuses it
+        try (DownloadLinks wrong = DownloadLinks.forStore(access(null), id -> new StoreKeys(S3TestServer.ACCESS_KEY,
+                "not-the-secret"))) {
+            assertThat(get(wrong.linkFor(URI_OF_MODEL).url()).statusCode()).isEqualTo(403);
+        }
+    }
+
     /** A finished run that stored the model, on a build, its record in its file. */
     private static FunctionRunAction runWithModel(FakeBuild build) {
         RunRecord record = new RunRecord("k3x9q2m7ab", "job", "train", 1_000L);
