@@ -297,8 +297,7 @@ public final class Clusters {
                 .withBuilderImage(config.getBuilderImage())
                 .withArtifactStores(profile -> {
                     io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig c = config.artifactStoreFor(profile);
-                    return c == null ? null : new io.jenkins.plugins.functions.jenkins.artifacts.StoreAccess(c.toStore(),
-                            c.getCredentialsId(), false);
+                    return c == null ? null : c.toAccess();
                 });
     }
 

@@ -140,6 +140,23 @@ public final class Messages {
         return format("BuildRunsSummary.DisplayName");
     }
 
+    // ---- the build's run graph (issue 13)
+
+    /** Artifacts passed between runs */
+    public static String RunGraphSvg_Heading() {
+        return format("RunGraphSvg.Heading");
+    }
+
+    /** Build #{0}: {1} runs and the artifacts passed between them, {2} arrows ... */
+    public static String RunGraphSvg_Title(Object build, Object runs, Object edges) {
+        return format("RunGraphSvg.Title", build, runs, edges);
+    }
+
+    /** {0} more runs of this build are not drawn */
+    public static String RunGraphSvg_More(Object count) {
+        return format("RunGraphSvg.More", count);
+    }
+
     /** {0} serves at {1} */
     public static String ServiceBadge_Serving(Object function, Object url) {
         return format("ServiceBadge.Serving", function, url);

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param name           the function's name: the Deployment's and the Service's
  * @param description    free text, null when none
  * @param labels         the function's own labels
- * @param model          where the model artifact comes from ({@code s3://}, {@code pvc://}, {@code https://})
+ * @param model          where the model artifact comes from ({@code s3://}, {@code pvc://}, {@code https://});
+ *                       null when the function leaves it to the run's input {@code model} (an earlier run's artifact)
  * @param framework      which MLServer runtime loads it
  * @param modelName      the name in the V2 paths ({@code /v2/models/<name>})
  * @param image          the MLServer image
@@ -68,7 +69,6 @@ public record ModelServeFunction(
 
     public ModelServeFunction {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(model, "model");
         Objects.requireNonNull(framework, "framework");
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(image, "image");
@@ -80,7 +80,9 @@ public record ModelServeFunction(
     public Map<String, Object> toFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
         SpecFields.putCommon(fields, description, labels);
-        fields.put("model", model.text());
+        if (model != null) {
+            fields.put("model", model.text());
+        }
         fields.put("framework", framework.id());
         fields.put("modelName", modelName);
         fields.put("image", image);

@@ -44,7 +44,7 @@ class FormChecksWiringTest {
     /** Fields whose text has no rule of its own: any text, a check box, or a list a repeatable form edits. */
     private static final Set<String> FREE = Set.of("file", "command", "args", "description", "failOnError",
             "context", "dockerfile", "source", "skipTlsVerify", "enforceNonRoot", "profiles", "nodeSelector",
-            "tolerations", "operator", "effect", "links");
+            "tolerations", "operator", "effect", "links", "pathStyle");
 
     /** Each form (its config.jelly's class) and the descriptor class that answers its checks. */
     private static final Map<Class<?>, Class<?>> FORMS = new LinkedHashMap<>();
@@ -66,6 +66,8 @@ class FormChecksWiringTest {
         FORMS.put(TolerationConfig.class, TolerationConfig.DescriptorImpl.class);
         FORMS.put(io.jenkins.plugins.functions.jenkins.config.RunLinkConfig.class,
                 io.jenkins.plugins.functions.jenkins.config.RunLinkConfig.DescriptorImpl.class);
+        FORMS.put(io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig.class,
+                io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig.DescriptorImpl.class);
     }
 
     @Test
@@ -95,7 +97,8 @@ class FormChecksWiringTest {
     @Test
     void credentialFieldsAreDropDownsFilledByTheirDescriptor() throws IOException {
         Map<Class<?>, String> credentialFields = Map.of(BuildImageBuilder.class, "registryCredentialsId",
-                BuildImageStep.class, "registryCredentialsId", FunctionRuntimesConfiguration.class, "credentialsId");
+                BuildImageStep.class, "registryCredentialsId", FunctionRuntimesConfiguration.class, "credentialsId",
+                io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig.class, "credentialsId");
         for (Map.Entry<Class<?>, String> e : credentialFields.entrySet()) {
             Matcher m = ENTRY.matcher(Files.readString(form(e.getKey())));
             boolean found = false;

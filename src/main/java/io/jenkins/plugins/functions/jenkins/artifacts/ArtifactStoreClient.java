@@ -4,6 +4,7 @@ import io.jenkins.plugins.functions.model.ArtifactStore;
 import io.jenkins.plugins.functions.model.StoreKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -41,19 +44,34 @@ public final class ArtifactStoreClient implements AutoCloseable {
     private final S3Client client;
 
     public ArtifactStoreClient(ArtifactStore store, StoreKeys keys) {
+        this(store, keys, null);
+    }
+
+    /**
+     * A client whose requests each wait at most {@code requestTimeout} to connect and to read, and
+     * are not retried (a form's check answers quickly); null: the SDK's defaults and retries.
+     */
+    public ArtifactStoreClient(ArtifactStore store, StoreKeys keys, Duration requestTimeout) {
         this.store = store;
+        UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
+        if (requestTimeout != null) {
+            http.connectionTimeout(requestTimeout).socketTimeout(requestTimeout);
+        }
         // S3-compatible stores (MinIO, S3Proxy, Ceph) differ in the newer flexible checksums: send
         // and check them only where S3 requires them.
-        this.client = S3Client.builder()
+        S3ClientBuilder builder = S3Client.builder()
                 .endpointOverride(store.endpointUri())
                 .region(Region.of(store.region()))
                 .forcePathStyle(store.pathStyle())
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(http.build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (requestTimeout != null) {
+            builder.overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)));
+        }
+        this.client = builder.build();
     }
 
     /** One object under a prefix, with what its metadata says. */
@@ -115,6 +133,42 @@ public final class ArtifactStoreClient implements AutoCloseable {
             return folders;
         } catch (SdkException e) {
             throw failure("list " + store.uri(p), e);
+        }
+    }
+
+    /** One page of the keys under {@code prefix} (may be empty: the whole bucket), in key order. */
+    public record KeyPage(List<String> keys, boolean truncated) {
+        public KeyPage {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * At most {@code max} keys under {@code prefix} that come after {@code startAfter} (null: from
+     * the first), in key order: one request.
+     */
+    public KeyPage keys(String prefix, String startAfter, int max) throws IOException {
+        try {
+            ListObjectsV2Response page = client.listObjectsV2(r -> {
+                r.bucket(store.bucket()).prefix(prefix).maxKeys(max);
+                if (startAfter != null) {
+                    r.startAfter(startAfter);
+                }
+            });
+            List<String> keys = new ArrayList<>();
+            page.contents().forEach(o -> keys.add(o.key()));
+            return new KeyPage(keys, Boolean.TRUE.equals(page.isTruncated()));
+        } catch (SdkException e) {
+            throw failure("list " + store.uri(prefix), e);
+        }
+    }
+
+    /** Deletes one object (nothing when there is none). */
+    public void delete(String key) throws IOException {
+        try {
+            client.deleteObject(r -> r.bucket(store.bucket()).key(key));
+        } catch (SdkException e) {
+            throw failure("delete " + store.uri(key), e);
         }
     }
 

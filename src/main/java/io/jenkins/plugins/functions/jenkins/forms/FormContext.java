@@ -75,6 +75,15 @@ public abstract class FormContext {
     public abstract FoundCredential findCredential(Item context, String id);
 
     /**
+     * The value of the credential of that id in Jenkins' own context (what the global
+     * configuration's drop-downs list), or null when there is none: for a test an administrator
+     * asked for (Test the store), never shown.
+     *
+     * @throws AbortException when the credential is of a kind runs cannot use
+     */
+    public abstract CredentialValue credentialValue(String id) throws IOException;
+
+    /**
      * The drop-down of the credentials of these kinds visible in the item's context (none
      * selected first, the current value kept even when it no longer resolves), as the credentials
      * plugin lists them.

@@ -71,6 +71,22 @@ final class JenkinsFormContext extends FormContext {
     }
 
     @Override
+    public CredentialValue credentialValue(String id) throws IOException {
+        StandardCredentials found = find(null, id);
+        if (found == null) {
+            return null;
+        }
+        if (found instanceof StandardUsernamePasswordCredentials user) {
+            return CredentialValue.usernamePassword(id, user.getUsername(), user.getPassword().getPlainText());
+        }
+        if (found instanceof StringCredentials text) {
+            return CredentialValue.secretText(id, text.getSecret().getPlainText());
+        }
+        throw new AbortException("credential '" + id + "' is a " + found.getClass().getSimpleName()
+                + "; allowed: secret text, username with password");
+    }
+
+    @Override
     public ListBoxModel credentialItems(Item context, Set<CredentialValue.Kind> kinds, String currentValue) {
         return new StandardListBoxModel()
                 .includeEmptyValue()

@@ -11,7 +11,8 @@ import jenkins.model.TransientActionFactory;
 /**
  * The runs of a build as one compact table on the build's page ({@code summary.jelly}), in the
  * order they started, instead of a block per run. At most {@value #MAX_ROWS} rows: a fan-out of
- * hundreds of runs links to the job's Function runs page for the rest.
+ * hundreds of runs links to the job's Function runs page for the rest. Below it, when runs passed
+ * artifacts to each other, the build's {@link RunGraph}.
  *
  * <p>Transient: made by its {@link Factory} for every build that has runs, from the runs' own
  * actions, never persisted.
@@ -36,6 +37,14 @@ public final class BuildRunsSummary implements Action {
     /** The table of the build's runs, made for each page view. */
     public RunTable getTable() {
         return RunTable.of(runs, false, MAX_ROWS, System.currentTimeMillis());
+    }
+
+    /**
+     * The build's run graph, made for each page view: its runs and the artifacts passed between
+     * them; null when no artifact passed between two of its runs (the page then shows none).
+     */
+    public RunGraph getGraph() {
+        return RunGraph.of(runs, System.currentTimeMillis());
     }
 
     /** Not in the sidebar: the summary is on the build's page. */

@@ -588,14 +588,46 @@ public class FunctionRunAction implements RunAction2 {
 
     // ---- artifacts and inputs (docs/artifacts.md) -------------------------------------------------
 
-    /** The artifacts the run stored: name, {@code s3://} URI, size, SHA-256, media type. */
+    /**
+     * The artifacts the run stored: name, {@code s3://} URI, size, SHA-256, media type, and a
+     * download link signed for this view (or why there is none). Jenkins shows this page and API
+     * only to users who may read the job; the links are made here and never stored.
+     */
     @Exported(visibility = 3)
     public List<ArtifactView> getArtifacts() {
         List<ArtifactView> views = new java.util.ArrayList<>();
-        for (RunRecord.Artifact a : getRecord().getArtifacts()) {
-            views.add(new ArtifactView(a, consumersOf(a.getUri())));
+        RunRecord record = getRecord();
+        if (record.getArtifacts().isEmpty()) {
+            return views;
+        }
+        try (io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks links =
+                io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.of(owner, record)) {
+            for (RunRecord.Artifact a : record.getArtifacts()) {
+                views.add(new ArtifactView(a, consumersOf(a.getUri()), links.linkFor(a.getUri()), links.validity()));
+            }
         }
         return views;
+    }
+
+    /** Why some of these artifacts have no download link, each reason once, for the page. */
+    public java.util.Set<String> downloadNotes(List<ArtifactView> artifacts) {
+        java.util.Set<String> notes = new java.util.LinkedHashSet<>();
+        artifacts.forEach(a -> {
+            if (a.getDownloadUnavailable() != null) {
+                notes.add(a.getDownloadUnavailable());
+            }
+        });
+        return notes;
+    }
+
+    /** How long the links of these artifacts are valid, in minutes; null when none has a link. */
+    public Long linkMinutes(List<ArtifactView> artifacts) {
+        for (ArtifactView a : artifacts) {
+            if (a.validity != null && a.getDownloadUrl() != null) {
+                return Math.max(1, a.validity.toMinutes());
+            }
+        }
+        return null;
     }
 
     /** The inputs the run took, each with the run of this build that produced it (when one did). */
@@ -626,10 +658,15 @@ public class FunctionRunAction implements RunAction2 {
     public static final class ArtifactView {
         private final RunRecord.Artifact artifact;
         private final List<String> consumedBy;
+        private final io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.Link link;
+        private final java.time.Duration validity;
 
-        ArtifactView(RunRecord.Artifact artifact, List<String> consumedBy) {
+        ArtifactView(RunRecord.Artifact artifact, List<String> consumedBy,
+                io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.Link link, java.time.Duration validity) {
             this.artifact = artifact;
             this.consumedBy = consumedBy;
+            this.link = link;
+            this.validity = validity;
         }
 
         @Exported
@@ -661,6 +698,21 @@ public class FunctionRunAction implements RunAction2 {
         @Exported
         public List<String> getConsumedBy() {
             return consumedBy;
+        }
+
+        /**
+         * A pre-signed GET of the object, valid for the store's link validity from when this view
+         * was made (docs/artifacts.md); null when there is none ({@link #getDownloadUnavailable()}).
+         */
+        @Exported
+        public String getDownloadUrl() {
+            return link.url();
+        }
+
+        /** Why there is no download link, or null when there is one. */
+        @Exported
+        public String getDownloadUnavailable() {
+            return link.unavailable();
         }
     }
 

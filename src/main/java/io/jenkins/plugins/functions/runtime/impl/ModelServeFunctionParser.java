@@ -46,14 +46,15 @@ public final class ModelServeFunctionParser {
         Fields.onlyKnown(fields, "", FIELDS, "a 'modelserve' function");
         String name = CommonFields.name(spec.name());
         ServiceSettingsParser.checkServiceName(name);
-        ModelUri model = ModelFields.modelUri(fields.get(MODEL), MODEL, SCHEMES);
+        // left out: the run's input named model is the model (an earlier run's artifact, ModelServeRuntime)
+        ModelUri model = fields.get(MODEL) == null ? null : ModelFields.modelUri(fields.get(MODEL), MODEL, SCHEMES);
         List<String> frameworks = Arrays.stream(Framework.values()).map(Framework::id).toList();
         if (fields.get(FRAMEWORK) == null) {
             throw new SpecException(FRAMEWORK, null, "must be one of " + String.join(", ", frameworks));
         }
         Framework framework = Framework.valueOf(ModelFields.choice(fields.get(FRAMEWORK), FRAMEWORK, frameworks)
                 .toUpperCase(Locale.ROOT));
-        if (framework == Framework.MLFLOW && model.scheme() == Scheme.HTTPS) {
+        if (framework == Framework.MLFLOW && model != null && model.scheme() == Scheme.HTTPS) {
             throw new SpecException(MODEL, model.text(), "must be s3://bucket/prefix/ or pvc://claim/path for an"
                     + " mlflow model: an MLflow model is a directory, an https:// URI names one file");
         }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.runtime.impl;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -12,6 +13,7 @@ import io.jenkins.plugins.functions.model.ModelServeFunction;
 import io.jenkins.plugins.functions.model.ModelServeFunction.Framework;
 import io.jenkins.plugins.functions.model.ModelUri;
 import io.jenkins.plugins.functions.model.ModelUri.Scheme;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.ProfilePods;
@@ -37,6 +39,14 @@ import java.util.Set;
  * (its log says why), and the server never needs credentials. A {@code pvc://} model is mounted
  * read-only, without download.
  *
+ * <p><b>A model from an earlier run.</b> A function that leaves {@code model} out serves the run's
+ * input named {@code model} ({@code serveFunction file: 'iris.yaml', inputs: [model:
+ * train.artifacts.model]}). A model in the artifact store's bucket, from an input or written in
+ * the function, is downloaded with the store's endpoint, region and key, as every runtime's pods
+ * reach the store (docs/artifacts.md): the standard {@code AWS_*} variables, the key from the run's
+ * own Secret (owned by the Deployment, never in the pod spec), path-style requests when the store
+ * wants them. Only the download container gets them; the server never sees the key.
+ *
  * <p>MLServer is configured through its {@code MLSERVER_MODEL_*} and {@code MLSERVER_*_PORT}
  * environment variables: no settings file to generate.
  */
@@ -49,6 +59,8 @@ public final class ModelServeRuntime implements FunctionRuntime {
     public static final String HTTPS_IMAGE = "curlimages/curl:8.8.0";
     static final String DOWNLOAD_CONTAINER = "download-model";
     static final int GRPC_PORT = 8081;
+    /** The input a function without {@code model} serves. */
+    public static final String MODEL_INPUT = "model";
 
     @Override
     public String kind() {
@@ -81,9 +93,10 @@ public final class ModelServeRuntime implements FunctionRuntime {
             throw RuntimeChecks.unsupported(request, KIND, actions());
         }
         ModelServeFunction f = read(request.function());
-        ModelUri uri = f.model();
+        ModelUri uri = model(f, request);
         PodSpecBuilder pod = new PodSpecBuilder();
         String localPath;
+        List<HasMetadata> extra = new ArrayList<>();
         if (uri.scheme() == Scheme.PVC) {
             pod.addToVolumes(ModelServers.claimVolume(uri));
             localPath = ModelServers.claimPath(uri);
@@ -92,7 +105,16 @@ public final class ModelServeRuntime implements FunctionRuntime {
                     .build());
             boolean directory = f.framework() == Framework.MLFLOW || uri.path().isEmpty() || uri.path().endsWith("/");
             localPath = ModelServers.MODELS_DIR + "/" + (directory ? "model" : uri.baseName());
-            pod.addToInitContainers(download(uri, localPath, directory));
+            Container download = download(uri, localPath, directory);
+            if (inStore(uri, request)) {
+                // No digest of the key on the pod template (CredentialEnv.applyTo): only the download
+                // reads it, when a pod starts, from the Secret a new serve updates in place.
+                CredentialEnv store = CredentialEnv.of(List.of(), request, request.function().name(),
+                        PodTemplates.labels(f.labels(), request));
+                fromStore(download, store.envVars(), request.artifacts().store().pathStyle());
+                extra.add(store.secret());
+            }
+            pod.addToInitContainers(download);
         }
 
         List<EnvVar> env = PodTemplates.engineEnvironment(request);
@@ -123,7 +145,69 @@ public final class ModelServeRuntime implements FunctionRuntime {
         outputs.put("framework", f.framework().id());
         outputs.put("image", f.image());
         return ModelServers.plan(request, f.labels(), new ModelServers.Server(main, podSpec, ModelServeFunction.PORT,
-                f.replicas(), outputs, List.of()));
+                f.replicas(), outputs, extra));
+    }
+
+    /**
+     * The model: the function's {@code model}, else the run's input {@code model}; never both.
+     *
+     * @throws SpecException naming {@code model} when there is neither, or both
+     */
+    static ModelUri model(ModelServeFunction f, RunRequest request) throws SpecException {
+        String input = request.artifacts() == null ? null : request.artifacts().inputs().get(MODEL_INPUT);
+        if (f.model() != null && input != null) {
+            throw new SpecException(ModelServeFunctionParser.MODEL, f.model().text(), "given once: in the function"
+                    + " or as the step's input '" + MODEL_INPUT + "' (" + input + "), not both");
+        }
+        if (f.model() != null) {
+            return f.model();
+        }
+        if (input == null) {
+            throw new SpecException(ModelServeFunctionParser.MODEL, null, ModelFields.uriRule(
+                    ModelServeFunctionParser.SCHEMES) + "; or left out when the step passes the model as its input '"
+                    + MODEL_INPUT + "' (inputs: [model: train.artifacts.model]), which needs an artifact store");
+        }
+        ModelUri uri = ModelFields.modelUri(input, "inputs." + MODEL_INPUT, ModelServeFunctionParser.SCHEMES);
+        if (f.framework() == Framework.MLFLOW && uri.scheme() == Scheme.HTTPS) {
+            throw new SpecException("inputs." + MODEL_INPUT, input, "an s3:// prefix for an mlflow model (a directory)");
+        }
+        return uri;
+    }
+
+    /** Whether the model is in the bucket of the run's artifact store: downloaded with its key. */
+    private static boolean inStore(ModelUri uri, RunRequest request) {
+        if (uri.scheme() != Scheme.S3 || request.artifacts() == null) {
+            return false;
+        }
+        String rest = uri.text().substring("s3://".length());
+        int slash = rest.indexOf('/');
+        return (slash < 0 ? rest : rest.substring(0, slash)).equals(request.artifacts().store().bucket());
+    }
+
+    /**
+     * The download from the artifact store: the store's {@code AWS_*} variables (the key through
+     * the run's Secret), and the AWS CLI told to name the bucket in the path when the store wants
+     * it (MinIO), in a config file that is removed after the copy.
+     */
+    private static void fromStore(Container download, List<EnvVar> runEnv, boolean pathStyle) {
+        List<EnvVar> env = new ArrayList<>();
+        for (EnvVar e : runEnv) {
+            if (e.getName().startsWith("AWS_")) {
+                env.add(e);
+            }
+        }
+        download.setEnv(env);
+        if (pathStyle) {
+            String config = ModelServers.MODELS_DIR + "/.aws-config";
+            String copy = String.join(" ", download.getCommand().stream().map(ModelServeRuntime::quote).toList());
+            download.setCommand(List.of("sh", "-c", "set -e\nexport AWS_CONFIG_FILE=" + config
+                    + "\nprintf '[default]\\ns3 =\\n  addressing_style = path\\n' > \"$AWS_CONFIG_FILE\"\n" + copy
+                    + "\nrm -f \"$AWS_CONFIG_FILE\"\n"));
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The init container that copies the model to {@code localPath}: a file, or a directory's content. */

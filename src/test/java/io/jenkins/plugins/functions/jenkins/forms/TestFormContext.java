@@ -46,6 +46,7 @@ public final class TestFormContext extends FormContext implements AutoCloseable 
     private final FunctionRuntimesConfiguration configuration = fresh();
     private RuntimeRegistry runtimes = new RuntimeRegistry(List.of(new ContainerRuntime(), new PythonRuntime()));
     private final Map<String, Stored> credentials = new LinkedHashMap<>();
+    private final Map<String, CredentialValue> values = new LinkedHashMap<>();
     private final Map<String, KubernetesPluginCloud.Connection> clouds = new LinkedHashMap<>();
     private Function<String, ClusterSettings> settings = id -> null;
     private final List<ListRequest> lists = new ArrayList<>();
@@ -85,6 +86,12 @@ public final class TestFormContext extends FormContext implements AutoCloseable 
         return this;
     }
 
+    /** A credential's value, for the tests that use it (Test the store); its kind must be given with {@link #credential}. */
+    public TestFormContext credentialValue(CredentialValue value) {
+        values.put(value.id(), value);
+        return this;
+    }
+
     public TestFormContext cloud(String name, KubernetesPluginCloud.Connection connection) {
         clouds.put(name, connection);
         return this;
@@ -119,6 +126,12 @@ public final class TestFormContext extends FormContext implements AutoCloseable 
     public FoundCredential findCredential(Item context, String id) {
         Stored s = credentials.get(id);
         return s == null || !visible(s, context) ? null : s.credential();
+    }
+
+    @Override
+    public CredentialValue credentialValue(String id) {
+        Stored s = credentials.get(id);
+        return s == null || s.folder() != null ? null : values.get(id);
     }
 
     private static boolean visible(Stored s, Item context) {

@@ -80,6 +80,11 @@ class RestApiExportTest {
         assertThat(exported(RunLinkView.class)).containsOnlyKeys("name", "url");
         assertThat(exported(ResourceUsageView.class)).containsOnlyKeys("samples", "cpuPeakMillicores",
                 "cpuMeanMillicores", "memoryPeakBytes", "memoryMeanBytes", "note");
+        // artifacts and inputs (issue 13): the links are signed for each answer
+        assertThat(exported(FunctionRunAction.ArtifactView.class)).containsOnlyKeys("name", "uri", "size", "sha256",
+                "mediaType", "consumedBy", "downloadUrl", "downloadUnavailable");
+        assertThat(exported(FunctionRunAction.InputView.class)).containsOnlyKeys("name", "uri", "producerRunId",
+                "producerFunction");
     }
 
     @Test
@@ -105,7 +110,8 @@ class RestApiExportTest {
         String doc = Files.readString(Path.of("docs/rest-api.md"));
         for (Class<?> type : List.of(FunctionRunAction.class, FunctionRunAction.StateTransition.class,
                 FunctionRunAction.KubernetesObject.class, RunLinkView.class, ResourceUsageView.class,
-                BuildTrigger.class, FunctionRunsAction.class, RunPage.class,
+                BuildTrigger.class, FunctionRunsAction.class, RunPage.class, FunctionRunAction.ArtifactView.class,
+                FunctionRunAction.InputView.class,
                 FunctionServicesAction.class, ServiceEntry.class)) {
             for (String name : exported(type).keySet()) {
                 assertThat(doc).as(type.getSimpleName() + "." + name + " is in docs/rest-api.md")

@@ -51,6 +51,7 @@ class ArtifactsStepTest {
     private S3TestServer s3;
     private Clusters.Resolver previous;
     private volatile Map<String, String> consumerEnv;
+    private io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.Source previousLinks;
 
     @BeforeEach
     void start() throws Exception {
@@ -59,12 +60,15 @@ class ArtifactsStepTest {
         client = KubernetesClients.create(ClusterSettings.server(sim.url(), null, null, false, "default"));
         engine = new FunctionEngine(client, EngineOptions.defaults().withLogDrainTimeout(Duration.ofSeconds(5)));
         RuntimeRegistry runtimes = RuntimeRegistry.fromServiceLoader(getClass().getClassLoader());
-        StoreAccess access = new StoreAccess(new ArtifactStore(s3.endpoint(), null, BUCKET, true, "ci"), "minio",
-                false);
+        StoreAccess access = new StoreAccess(new ArtifactStore(s3.endpoint(), null, BUCKET, true, "ci"), "minio");
         previous = Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes)
                 .withCredentials((id, b) -> "minio".equals(id) ? CredentialValue.usernamePassword(id,
                         S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY) : null)
                 .withArtifactStores(profile -> access));
+        // the run pages' links, signed with the store's key as Jenkins finds it for the build
+        previousLinks = io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.setSource((b, record) ->
+                io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.signedBy(access,
+                        new io.jenkins.plugins.functions.model.StoreKeys(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)));
         sim.onImage("example.com/train:1", PodBehavior.succeed().logs("training").pendingFor(Duration.ofMillis(300))
                 .runFor(Duration.ofMillis(200)));
         sim.onStart("example.com/train:1", ArtifactsStepTest::uploadModel);
@@ -89,6 +93,7 @@ class ArtifactsStepTest {
     @AfterEach
     void stop() throws Exception {
         Clusters.setResolver(previous);
+        io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.setSource(previousLinks);
         engine.close();
         client.close();
         sim.close();
@@ -137,6 +142,8 @@ class ArtifactsStepTest {
             assertThat(a.getSize()).isEqualTo(7);
             assertThat(a.getMediaType()).isEqualTo("application/octet-stream");
             assertThat(a.getConsumedBy()).containsExactly(evalRun.getRunId());
+            assertThat(a.getDownloadUrl()).startsWith(s3.endpoint() + "/" + BUCKET + "/ci/team-a/train-job/42/" + runId
+                    + "/model.joblib?").contains("X-Amz-Signature=");
         });
         assertThat(evalRun.getInputs()).singleElement().satisfies(i -> {
             assertThat(i.getProducerRunId()).isEqualTo(runId);
@@ -145,6 +152,74 @@ class ArtifactsStepTest {
         // the Secret with the store's key went with the Job
         assertThat(client.secrets().inNamespace("default").list().getItems()).allSatisfy(s ->
                 assertThat(s.getMetadata().getOwnerReferences()).isNotEmpty());
+    }
+
+    /**
+     * The issue's {@code serveFunction file: 'iris.yaml', inputs: [model: train.artifacts.model]}: a
+     * modelserve function without a model serves the train run's; its download container gets what
+     * it needs to read the store, and with exactly that (its variables as the kubelet resolves them
+     * from the run's Secret) the model is read from the store.
+     */
+    @Test
+    void aModelServeFunctionServesTheModelATrainRunStored() throws Exception {
+        sim.onImage("seldonio/mlserver:*", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        FakeBuild build = new FakeBuild("team-a/train-job", 43);
+        FakeStepContext trainContext = new FakeStepContext(build, null);
+        step("train", "example.com/train:1").start(trainContext).start();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> train = (Map<String, Object>) trainContext.await(WAIT);
+        @SuppressWarnings("unchecked")
+        String model = ((Map<String, String>) train.get("artifacts")).get("model");
+
+        ModelServeStepTest.ModelStep serve = new ModelServeStepTest.ModelStep(Map.of("name", "iris", "runtime",
+                "modelserve", "framework", "sklearn"));
+        serve.setInputs(Map.of("model", model));
+        FakeStepContext serveContext = new FakeStepContext(build, null);
+        serve.start(serveContext).start();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> served = (Map<String, Object>) serveContext.await(WAIT);
+
+        assertThat(served).containsEntry("status", "RUNNING").containsEntry("modelUri", model)
+                .containsEntry("url", "http://iris.default.svc:8080/v2/models/iris");
+        var pod = client.apps().deployments().inNamespace("default").withName("iris").get().getSpec().getTemplate()
+                .getSpec();
+        var download = pod.getInitContainers().get(0);
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (var e : download.getEnv()) {
+            if (e.getValueFrom() == null) {
+                env.put(e.getName(), e.getValue());
+                continue;
+            }
+            var ref = e.getValueFrom().getSecretKeyRef();
+            var secret = client.secrets().inNamespace("default").withName(ref.getName()).get();
+            assertThat(secret.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getKind()).isEqualTo("Deployment"));
+            env.put(e.getName(), new String(java.util.Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(download.getCommand().get(2)).contains("'" + model + "'");
+        io.jenkins.plugins.functions.model.ArtifactUri object = io.jenkins.plugins.functions.model.ArtifactUri.parse(model);
+        try (S3Client c = S3Client.builder().endpointOverride(URI.create(env.get("AWS_ENDPOINT_URL")))
+                .region(Region.of(env.get("AWS_REGION"))).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))))
+                .httpClient(UrlConnectionHttpClient.create())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .build()) {
+            assertThat(c.getObjectAsBytes(r -> r.bucket(object.bucket()).key(object.key())).asUtf8String())
+                    .isEqualTo("weights");
+        }
+
+        FunctionRunAction trainRun = FunctionRunAction.of(build).get(0);
+        FunctionRunAction serveRun = FunctionRunAction.of(build).get(1);
+        assertThat(serveRun.getInputs()).singleElement().satisfies(i -> {
+            assertThat(i.getProducerRunId()).isEqualTo(trainRun.getRunId());
+            assertThat(i.getProducerFunction()).isEqualTo("train");
+        });
+        assertThat(trainRun.getArtifacts().get(0).getConsumedBy()).containsExactly(serveRun.getRunId());
+        assertThat(serveContext.log()).doesNotContain(S3TestServer.SECRET_KEY);
+        assertThat(serveRun.getManifests()).doesNotContain(S3TestServer.SECRET_KEY);
     }
 
     @Test

@@ -74,7 +74,7 @@ class ModelSpecRefusalsTest {
                         "labels[\"functions.jenkins.io/run-id\"]", "functions.jenkins.io/run-id"),
                 bad("vllm", "description", List.of("x"), "description", "[x]"),
                 // modelserve
-                bad("modelserve", "model", MISSING, "model", null),
+                // modelserve's model may be left out: the run's input 'model' is then the model (ModelServeInputsTest)
                 bad("modelserve", "model", "Qwen/Qwen2.5-0.5B", "model", "Qwen/Qwen2.5-0.5B"),
                 bad("modelserve", "model", "https://models.example.com/dir/", "model", "https://models.example.com/dir/"),
                 bad("modelserve", "model", "http://models.example.com/m.joblib", "model",
