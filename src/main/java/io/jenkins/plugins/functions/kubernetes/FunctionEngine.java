@@ -1,11 +1,9 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -13,7 +11,6 @@ import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
 import io.jenkins.plugins.functions.runtime.RunLabels;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,7 +171,7 @@ public final class FunctionEngine implements AutoCloseable {
     private RunListener observe(RunListener listener, RunRef ref, RunTags tags, Long startedNanos) {
         ObservedListener observed = new ObservedListener(listener, this, ref, tags, startedNanos);
         runTags.put(ref.runId(), tags);
-        if (customWorkload(ref) == null) {
+        if (Workloads.customWorkload(ref) == null) {
             // a custom resource's pods are its controller's, without the run's labels: not sampled
             usage.track(ref, observed::note);
         }
@@ -244,15 +241,15 @@ public final class FunctionEngine implements AutoCloseable {
         RunListener listener = observe(SecretMasker.wrap(runListener, masked), ref, RunTags.of(plan.request()),
                 System.nanoTime());
         metrics.started(RunTags.of(plan.request()));
-        CustomWorkload custom = customWorkload(workload);
+        CustomWorkload custom = Workloads.customWorkload(workload);
         if (custom != null) {
-            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
-                    RunState.BUILT);
+            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom,
+                    Workloads.readyWait(plan, readyTimeout), RunState.BUILT);
             runs.put(ref.runId(), run);
             workers.execute(() -> {
                 // Before any watch or create: without the CRD neither could work, and the user
                 // must hear that the resource is not installed, not that a watch failed.
-                if (!installed(custom)) {
+                if (!Workloads.installed(client, custom)) {
                     run.createFailed("NotInstalled", custom.missing());
                     return;
                 }
@@ -261,7 +258,8 @@ public final class FunctionEngine implements AutoCloseable {
             });
             return run;
         }
-        ActiveRun run = isService(ref) ? serviceRun(plan, ref, listener, readyWait(plan, readyTimeout))
+        ActiveRun run = Workloads.isService(ref)
+                ? serviceRun(plan, ref, listener, Workloads.readyWait(plan, readyTimeout))
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
@@ -277,107 +275,11 @@ public final class FunctionEngine implements AutoCloseable {
 
     /**
      * How long the start of a {@code serve} or {@code deploy} run of this plan waits for
-     * readiness: {@code requested} (the step's own wait) if given, else the run's timeout, else ten
-     * minutes, or longer when the pods' startup probes (or a custom resource kind's default) allow
-     * more. The step keeps it, so a start re-attached after a restart waits as long.
+     * readiness (see {@link Workloads#readyWait}): the step keeps it, so a start re-attached after
+     * a restart waits as long.
      */
     public static Duration readyWait(Plan plan, Duration requested) {
-        if (requested != null) {
-            return requested;
-        }
-        CustomWorkload custom = customWorkload(plan.workload());
-        return readyTimeout(plan, custom != null ? custom.readyTimeout() : startupBudget(plan));
-    }
-
-    /**
-     * How long a service may take to become available: the run's timeout, else ten minutes, or
-     * {@code atLeast} when that is longer (what the pods' startup probes allow a model to load).
-     */
-    private static Duration readyTimeout(Plan plan, Duration atLeast) {
-        Duration timeout = plan.request().timeout();
-        if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-            return timeout;
-        }
-        return atLeast != null && atLeast.compareTo(DEFAULT_READY_TIMEOUT) > 0 ? atLeast : DEFAULT_READY_TIMEOUT;
-    }
-
-    /**
-     * The longest a Deployment's pods may take to start by their startup probes, plus what the
-     * image pull and readiness take: a wait shorter than that would give up on a model the kubelet
-     * still lets load. Null when no container has a startup probe.
-     */
-    static Duration startupBudget(Plan plan) {
-        if (!(plan.workload() instanceof Deployment d)
-                || d.getSpec() == null || d.getSpec().getTemplate() == null) {
-            return null;
-        }
-        long seconds = 0;
-        for (io.fabric8.kubernetes.api.model.Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
-            io.fabric8.kubernetes.api.model.Probe p = c.getStartupProbe();
-            if (p != null) {
-                long period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
-                long failures = p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
-                long delay = p.getInitialDelaySeconds() == null ? 0 : p.getInitialDelaySeconds();
-                seconds = Math.max(seconds, delay + period * failures);
-            }
-        }
-        return seconds == 0 ? null : Duration.ofSeconds(seconds).plus(STARTUP_MARGIN);
-    }
-
-    /** Beyond a startup probe's budget: pulling a large server image, then the first readiness checks. */
-    static final Duration STARTUP_MARGIN = Duration.ofMinutes(5);
-
-    /** The custom resource kinds the engine follows as workloads (KubeAI's Model); the services page lists them too. */
-    static final List<CustomWorkload> CUSTOM_WORKLOADS = List.of(CustomWorkload.KUBEAI_MODEL);
-
-    /** The custom workload kind of an object, or null for a built-in kind. */
-    static CustomWorkload customWorkload(HasMetadata object) {
-        for (CustomWorkload c : CUSTOM_WORKLOADS) {
-            if (c.apiVersion().equals(object.getApiVersion()) && c.kind().equals(object.getKind())) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /** The custom workload kind of a run's reference (by kind: references keep no API version). */
-    static CustomWorkload customWorkload(RunRef ref) {
-        for (CustomWorkload c : CUSTOM_WORKLOADS) {
-            if (c.kind().equals(ref.kind())) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Whether the cluster's API serves this custom resource (API discovery of its group and
-     * version): false when its CRD is not installed. A discovery that fails otherwise (no
-     * permission on discovery is rare) is taken as installed, and the create says what is wrong.
-     */
-    boolean installed(CustomWorkload custom) {
-        return installed(client, custom);
-    }
-
-    /** {@link #installed(CustomWorkload)} with any client: one discovery request. */
-    static boolean installed(KubernetesClient client, CustomWorkload custom) {
-        try {
-            APIResourceList resources = client.getApiResources(custom.apiVersion());
-            return resources != null && resources.getResources() != null && resources.getResources().stream()
-                    .anyMatch(r -> custom.plural().equals(r.getName()));
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                return false;
-            }
-            LOGGER.log(Level.FINE, "discovery of " + custom.apiVersion() + " failed", e);
-            return true;
-        }
-    }
-
-    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(10);
-
-    static boolean isService(RunRef ref) {
-        return "Deployment".equals(ref.kind());
+        return Workloads.readyWait(plan, requested);
     }
 
     /**
@@ -386,7 +288,7 @@ public final class FunctionEngine implements AutoCloseable {
      * A run whose workload no longer exists ends as an error ({@code Lost}).
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
-        return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT, true);
+        return attach(ref, cursor, listener, Workloads.DEFAULT_READY_TIMEOUT, true);
     }
 
     /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, the workload known to be created. */
@@ -437,13 +339,13 @@ public final class FunctionEngine implements AutoCloseable {
         }
         RunListener listener = observe(runListener, ref, tags, null);
         metrics.resumed(tags);
-        CustomWorkload custom = customWorkload(ref);
+        CustomWorkload custom = Workloads.customWorkload(ref);
         ActiveRun run = custom != null
                 ? new CustomResourceRun(this, ref, listener, custom, readyTimeout == null ? custom.readyTimeout()
                         : readyTimeout, RunState.READY)
-                : isService(ref)
-                ? new ServiceRun(this, ref, listener, readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout,
-                        null, RunState.READY)
+                : Workloads.isService(ref)
+                ? new ServiceRun(this, ref, listener,
+                        readyTimeout == null ? Workloads.DEFAULT_READY_TIMEOUT : readyTimeout, null, RunState.READY)
                 : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
         runs.put(ref.runId(), run);
         run.resumed();
@@ -454,7 +356,7 @@ public final class FunctionEngine implements AutoCloseable {
             watch(ref, run).thenRunAsync(() -> {
                 // The informers' first lists have been replayed: if this run's workload was not in
                 // them, ask once (a service's Deployment of that name may be another run's version).
-                HasMetadata current = workload(ref).get();
+                HasMetadata current = Workloads.resource(client, ref).get();
                 if (!isThisRuns(current, ref)) {
                     if (!createConfirmed && "Job".equals(ref.kind())) {
                         forgetLateCreate(ref);
@@ -520,7 +422,7 @@ public final class FunctionEngine implements AutoCloseable {
      */
     private void forgetLateCreate(RunRef ref) {
         try {
-            workload(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            Workloads.resource(client, ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not delete " + ref + " after it was not found", e);
         }
@@ -528,7 +430,7 @@ public final class FunctionEngine implements AutoCloseable {
 
     /** The URL of a service's Service (same name as its Deployment), or null when it has none. */
     private String serviceUrl(RunRef ref) {
-        if (!isService(ref)) {
+        if (!Workloads.isService(ref)) {
             return null;
         }
         try {
@@ -539,28 +441,16 @@ public final class FunctionEngine implements AutoCloseable {
         }
     }
 
-    /** The workload's resource, by kind. */
-    private Resource<? extends HasMetadata> workload(RunRef ref) {
-        CustomWorkload custom = customWorkload(ref);
-        if (custom != null) {
-            return client.genericKubernetesResources(custom.context()).inNamespace(ref.namespace()).withName(ref.name());
-        }
-        if (isService(ref)) {
-            return client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name());
-        }
-        return client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name());
-    }
-
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
     private CompletableFuture<Void> watch(RunRef ref, ActiveRun run) {
         namespacesUsed.add(ref.namespace());
-        CustomWorkload custom = customWorkload(ref);
+        CustomWorkload custom = Workloads.customWorkload(ref);
         CompletableFuture<Void> synced = custom != null ? watcher.register(ref.namespace(), ref.runId(), run, custom)
-                : watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
+                : watcher.register(ref.namespace(), ref.runId(), run, Workloads.isService(ref));
         synced.exceptionally(error -> {
             watcher.forgetNamespace(ref.namespace());
             run.watchFailed("cannot watch " + (custom != null ? custom.plural() + " (" + custom.apiVersion()
-                    + "), Jobs and Pods" : isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
+                    + "), Jobs and Pods" : Workloads.isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
                     + " in namespace '" + ref.namespace() + "': " + describe(
                     error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                             ? error.getCause() : error)
@@ -575,7 +465,7 @@ public final class FunctionEngine implements AutoCloseable {
     CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
         CompletableFuture<Boolean> deleted;
         try {
-            deleted = api.delete(typeOf(ref), ref.namespace(), ref.name());
+            deleted = api.delete(Workloads.typeOf(ref), ref.namespace(), ref.name());
         } catch (RuntimeException e) {
             deleted = CompletableFuture.failedFuture(e);
         }
@@ -588,16 +478,6 @@ public final class FunctionEngine implements AutoCloseable {
             }
             return null;
         });
-    }
-
-    /** Where a run's workload lives in the API (as {@link #workload(RunRef)}). */
-    private static ApiRequests.Type typeOf(RunRef ref) {
-        CustomWorkload custom = customWorkload(ref);
-        if (custom != null) {
-            return new ApiRequests.Type(custom.apiVersion(), custom.plural());
-        }
-        return isService(ref) ? new ApiRequests.Type("apps/v1", "deployments")
-                : new ApiRequests.Type("batch/v1", "jobs");
     }
 
     /**
@@ -682,8 +562,8 @@ public final class FunctionEngine implements AutoCloseable {
     /** Deletes the custom resources (KubeAI Models) that serve a function; none when their CRD is absent. */
     private List<StoppedService> stopCustomResources(String namespace, String functionName) {
         List<StoppedService> stopped = new ArrayList<>();
-        for (CustomWorkload custom : CUSTOM_WORKLOADS) {
-            if (!installed(custom)) {
+        for (CustomWorkload custom : Workloads.CUSTOM_WORKLOADS) {
+            if (!Workloads.installed(client, custom)) {
                 continue;
             }
             for (var resource : client.genericKubernetesResources(custom.context()).inNamespace(namespace)
