@@ -3,10 +3,8 @@ package io.jenkins.plugins.functions.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
@@ -71,6 +69,8 @@ public final class FunctionEngine implements AutoCloseable {
     /** Where the informers of the engine's own client dispatch their events. */
     private final ExecutorService informerEvents;
     private final UsageSampler usage;
+    /** The look-ups of runs re-attached after a restart. */
+    private final RunAttachment attachment;
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this(client, options, LogLimits.defaults());
@@ -92,6 +92,7 @@ public final class FunctionEngine implements AutoCloseable {
         this.api = new ApiRequests(this.client, slots);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
         this.usage = new UsageSampler(this.client, timer);
+        this.attachment = new RunAttachment(this.client);
     }
 
     /**
@@ -339,106 +340,16 @@ public final class FunctionEngine implements AutoCloseable {
         }
         RunListener listener = observe(runListener, ref, tags, null);
         metrics.resumed(tags);
-        CustomWorkload custom = Workloads.customWorkload(ref);
-        ActiveRun run = custom != null
-                ? new CustomResourceRun(this, ref, listener, custom, readyTimeout == null ? custom.readyTimeout()
-                        : readyTimeout, RunState.READY)
-                : Workloads.isService(ref)
-                ? new ServiceRun(this, ref, listener,
-                        readyTimeout == null ? Workloads.DEFAULT_READY_TIMEOUT : readyTimeout, null, RunState.READY)
-                : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
+        ActiveRun run = RunAttachment.resumedRun(this, ref, cursor, listener, readyTimeout);
         runs.put(ref.runId(), run);
         run.resumed();
         workers.execute(() -> {
             if (run instanceof ServiceRun service) {
-                service.serviceUrl(serviceUrl(ref));
+                service.serviceUrl(attachment.serviceUrl(ref));
             }
-            watch(ref, run).thenRunAsync(() -> {
-                // The informers' first lists have been replayed: if this run's workload was not in
-                // them, ask once (a service's Deployment of that name may be another run's version).
-                HasMetadata current = Workloads.resource(client, ref).get();
-                if (!isThisRuns(current, ref)) {
-                    if (!createConfirmed && "Job".equals(ref.kind())) {
-                        forgetLateCreate(ref);
-                    }
-                    run.lostIfUnseen(createConfirmed);
-                } else if (!createConfirmed) {
-                    incompleteIfMissing(run, current, objects);
-                }
-            }, workers);
+            watch(ref, run).thenRunAsync(() -> attachment.checkWorkload(run, createConfirmed, objects), workers);
         });
         return run;
-    }
-
-    /**
-     * A resumed run whose create was not confirmed: the plan's other objects (Service, ConfigMap,
-     * Secret) must be there too, else the restart cut the create short.
-     */
-    private void incompleteIfMissing(ActiveRun run, HasMetadata current, List<RunRecord.ObjectRef> objects) {
-        RunRef ref = run.ref();
-        List<String> missing = new ArrayList<>();
-        for (RunRecord.ObjectRef o : objects) {
-            if (o.getName().equals(ref.name()) && o.getKind().equals(ref.kind())) {
-                continue;
-            }
-            Resource<? extends HasMetadata> r = switch (o.getKind()) {
-                case "Service" -> client.services().inNamespace(o.getNamespace()).withName(o.getName());
-                case "ConfigMap" -> client.configMaps().inNamespace(o.getNamespace()).withName(o.getName());
-                case "Secret" -> client.secrets().inNamespace(o.getNamespace()).withName(o.getName());
-                default -> null;
-            };
-            if (r != null && r.get() == null) {
-                missing.add(o.toString());
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        // A Job is this run's alone; a Deployment at its first generation was created by it (a roll
-        // forward updates one that served before, and that one keeps serving).
-        boolean ours = "Job".equals(ref.kind()) || current.getMetadata().getGeneration() != null
-                && current.getMetadata().getGeneration() == 1L;
-        // Ended first: the deletion below must not be told as someone deleting the run's workload.
-        run.createFailed("Incomplete", "Jenkins stopped while the run's objects were being created: "
-                + String.join(", ", missing) + " missing; " + (ours ? ref + " was deleted, the function did not run"
-                : ref + " is left as it was"));
-        if (ours) {
-            forgetLateCreate(ref);
-        }
-    }
-
-    private static boolean isThisRuns(HasMetadata workload, RunRef ref) {
-        if (workload == null) {
-            return false;
-        }
-        Map<String, String> labels = workload.getMetadata().getLabels();
-        return labels != null && ref.runId().equals(labels.get(RunLabels.RUN_ID));
-    }
-
-    /**
-     * A Job whose create was under way when the controller stopped and that is not there now:
-     * its name is this run's own, so deleting it undoes a create that still lands, instead of
-     * leaving a Job nobody follows until the orphan sweeper's next pass.
-     */
-    private void forgetLateCreate(RunRef ref) {
-        try {
-            Workloads.resource(client, ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        } catch (RuntimeException e) {
-            LOGGER.log(Level.FINE, "could not delete " + ref + " after it was not found", e);
-        }
-    }
-
-    /** The URL of a service's Service (same name as its Deployment), or null when it has none. */
-    private String serviceUrl(RunRef ref) {
-        if (!Workloads.isService(ref)) {
-            return null;
-        }
-        try {
-            Service service = client.services().inNamespace(ref.namespace()).withName(ref.name()).get();
-            return service == null ? null : ServiceRun.urlOf(List.of(service), ref.namespace());
-        } catch (KubernetesClientException e) {
-            return null;
-        }
     }
 
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
