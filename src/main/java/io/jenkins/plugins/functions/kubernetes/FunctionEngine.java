@@ -1,16 +1,13 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
-import io.jenkins.plugins.functions.runtime.RunLabels;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs plans against one cluster: creates a run's objects, follows them to the end through the
@@ -43,8 +38,6 @@ public final class FunctionEngine implements AutoCloseable {
 
     /** Set by {@link #close()}: no run starts or re-attaches any more. */
     private volatile boolean closed;
-
-    private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
 
     private final KubernetesClient client;
     private volatile EngineOptions options;
@@ -71,6 +64,7 @@ public final class FunctionEngine implements AutoCloseable {
     private final UsageSampler usage;
     /** The look-ups of runs re-attached after a restart. */
     private final RunAttachment attachment;
+    private final WorkloadRemoval removal;
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this(client, options, LogLimits.defaults());
@@ -93,6 +87,7 @@ public final class FunctionEngine implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
         this.usage = new UsageSampler(this.client, timer);
         this.attachment = new RunAttachment(this.client);
+        this.removal = new WorkloadRemoval(this.client, api, workers, runs::get);
     }
 
     /**
@@ -372,25 +367,6 @@ public final class FunctionEngine implements AutoCloseable {
         return synced;
     }
 
-    /** Deletes a workload and, by background propagation, everything it owns. */
-    CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
-        CompletableFuture<Boolean> deleted;
-        try {
-            deleted = api.delete(Workloads.typeOf(ref), ref.namespace(), ref.name());
-        } catch (RuntimeException e) {
-            deleted = CompletableFuture.failedFuture(e);
-        }
-        return deleted.handle((found, error) -> {
-            if (error == null) {
-                listener.onEvent("Deleted " + ref);
-            } else {
-                listener.onEvent("Could not delete " + ref + " (its ttlSecondsAfterFinished removes it later): "
-                        + describe(RunCreation.unwrap(error)));
-            }
-            return null;
-        });
-    }
-
     /**
      * Stops a run known only by its reference (e.g. an abort that arrives after a restart before
      * the run was re-attached): deletes its workload.
@@ -401,7 +377,7 @@ public final class FunctionEngine implements AutoCloseable {
             run.stop("Aborted");
             return run.outcome().thenApply(o -> null);
         }
-        return deleteWorkload(ref, listener);
+        return removal.deleteWorkload(ref, listener);
     }
 
     /**
@@ -412,88 +388,12 @@ public final class FunctionEngine implements AutoCloseable {
      * @return what was stopped, so the caller can mark the runs that started it
      */
     public CompletableFuture<List<StoppedService>> stopService(String namespace, String functionName) {
-        return CompletableFuture.supplyAsync(() -> {
-            List<StoppedService> stopped = new ArrayList<>();
-            for (var deployment : client.apps().deployments().inNamespace(namespace)
-                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
-                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
-                Map<String, String> labels = deployment.getMetadata().getLabels();
-                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
-                ActiveRun starting = runId == null ? null : runs.get(runId);
-                if (starting != null) {
-                    starting.stop("stopped by stopFunction");
-                }
-                client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                stopped.add(new StoppedService(namespace, deployment.getMetadata().getName(), runId,
-                        deployment.getMetadata().getAnnotations()));
-            }
-            stopped.addAll(stopCustomResources(namespace, functionName));
-            return stopped;
-        }, workers);
+        return removal.stopService(namespace, functionName);
     }
 
-    /**
-     * After a service's rollout is available: deletes the ConfigMaps its Deployment owns and no
-     * longer mounts (the code of versions it rolled forward from, see {@link UnmountedConfigMaps}),
-     * on the worker pool. Best effort: what cannot be listed or deleted stays until the service
-     * is stopped.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger pendingCleanups =
-            new java.util.concurrent.atomic.AtomicInteger();
-
-    void deleteUnmountedConfigMaps(RunRef ref) {
-        pendingCleanups.incrementAndGet();
-        try {
-            workers.execute(() -> {
-                try {
-                    List<String> deleted = UnmountedConfigMaps.delete(client, ref.namespace(), ref.name());
-                    if (!deleted.isEmpty()) {
-                        LOGGER.log(Level.FINE, "deleted the ConfigMaps {0} that {1} no longer mounts",
-                                new Object[] {deleted, ref});
-                    }
-                } catch (RuntimeException e) {
-                    LOGGER.log(Level.FINE, "could not delete the ConfigMaps " + ref + " no longer mounts: "
-                            + describe(e), e);
-                } finally {
-                    pendingCleanups.decrementAndGet();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            pendingCleanups.decrementAndGet();
-            // the engine is closing: the ConfigMaps go when the service is stopped
-        }
-    }
-
-    /** Clean-ups of unmounted code queued or under way: tests wait for none before changing the cluster. */
-    int pendingCleanups() {
-        return pendingCleanups.get();
-    }
-
-    /** Deletes the custom resources (KubeAI Models) that serve a function; none when their CRD is absent. */
-    private List<StoppedService> stopCustomResources(String namespace, String functionName) {
-        List<StoppedService> stopped = new ArrayList<>();
-        for (CustomWorkload custom : Workloads.CUSTOM_WORKLOADS) {
-            if (!Workloads.installed(client, custom)) {
-                continue;
-            }
-            for (var resource : client.genericKubernetesResources(custom.context()).inNamespace(namespace)
-                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
-                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
-                Map<String, String> labels = resource.getMetadata().getLabels();
-                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
-                ActiveRun starting = runId == null ? null : runs.get(runId);
-                if (starting != null) {
-                    starting.stop("stopped by stopFunction");
-                }
-                client.genericKubernetesResources(custom.context()).inNamespace(namespace)
-                        .withName(resource.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                stopped.add(new StoppedService(namespace, resource.getMetadata().getName(), runId,
-                        resource.getMetadata().getAnnotations()));
-            }
-        }
-        return stopped;
+    /** How the engine deletes the runs' workloads and stops services. */
+    WorkloadRemoval removal() {
+        return removal;
     }
 
     void forget(ActiveRun run) {

@@ -187,7 +187,7 @@ final class ServiceRun extends ReadinessRun<Deployment> {
             // a roll forward, and no pod of an older version is left: the code ConfigMaps only
             // they mounted can go (a first serve has nothing older). Queued before the run ends,
             // so whoever sees the end also sees the clean-up pending.
-            engine.deleteUnmountedConfigMaps(ref);
+            engine.removal().deleteUnmountedConfigMaps(ref);
         }
         listener.onComplete(result);
         outcome.complete(result);
