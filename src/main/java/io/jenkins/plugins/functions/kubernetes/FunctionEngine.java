@@ -42,16 +42,13 @@ public final class FunctionEngine implements AutoCloseable {
     private final KubernetesClient client;
     private volatile EngineOptions options;
     private final RunWatcher watcher;
-    private final LogFollower logs;
+    private final LogStreams logStreams;
     /** Blocking work (look-ups, stops, take-overs): rare, never on a run's hot path. */
     private final ThreadPoolExecutor workers;
     private final RequestSlots slots;
     private final ApiRequests api;
     private final ScheduledExecutorService timer;
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
-    private final LogLimits logLimits;
-    private final AtomicInteger liveStreams = new AtomicInteger();
-    private LogPoller poller;
     /** Every namespace a run of this engine went to: where the orphan sweeper looks. */
     private final java.util.Set<String> namespacesUsed = ConcurrentHashMap.newKeySet();
     // ---- observability (issue 12): metrics, resource usage ----
@@ -72,19 +69,19 @@ public final class FunctionEngine implements AutoCloseable {
 
     public FunctionEngine(KubernetesClient client, EngineOptions options, LogLimits logLimits) {
         Objects.requireNonNull(client, "client");
-        this.logLimits = Objects.requireNonNull(logLimits, "logLimits");
+        Objects.requireNonNull(logLimits, "logLimits");
         this.options = Objects.requireNonNull(options, "options");
         this.informerEvents = Executors.newCachedThreadPool(daemon("function-runtimes-informers"));
         // the engine's own client: the given one's connections, plus the count of its requests
         this.client = RequestCounting.instrument(client, this::metrics, informerEvents);
         this.watcher = new RunWatcher(this.client);
-        this.logs = new LogFollower(this.client);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("function-runtimes-workers"));
         workers.allowCoreThreadTimeOut(true);
         this.slots = new RequestSlots(REQUESTS_IN_FLIGHT, CREATES_IN_FLIGHT);
         this.api = new ApiRequests(this.client, slots);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
+        this.logStreams = new LogStreams(new LogFollower(this.client), logLimits, timer, slots);
         this.usage = new UsageSampler(this.client, timer);
         this.attachment = new RunAttachment(this.client);
         this.removal = new WorkloadRemoval(this.client, api, workers, runs::get);
@@ -407,38 +404,14 @@ public final class FunctionEngine implements AutoCloseable {
         return watcher;
     }
 
-    LogFollower logs() {
-        return logs;
-    }
-
-    /** Takes one of the live log streams, if one is free; {@link #releaseLiveStream()} gives it back. */
-    boolean acquireLiveStream() {
-        while (true) {
-            int n = liveStreams.get();
-            if (n >= logLimits.liveStreams()) {
-                return false;
-            }
-            if (liveStreams.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    void releaseLiveStream() {
-        liveStreams.decrementAndGet();
+    /** How the runs' logs are copied: live streams, and the poller of the others. */
+    LogStreams logStreams() {
+        return logStreams;
     }
 
     /** The logs followed live right now (for tests and the benchmark). */
     public int liveLogStreams() {
-        return liveStreams.get();
-    }
-
-    /** The poller of the logs not followed live; started with the first one. */
-    synchronized LogPoller poller() {
-        if (poller == null) {
-            poller = new LogPoller(logs, timer, logLimits, slots);
-        }
-        return poller;
+        return logStreams.live();
     }
 
     /** The slots of the engine's short requests: a run's one-off log reads take one too. */
@@ -471,11 +444,7 @@ public final class FunctionEngine implements AutoCloseable {
         runTags.clear();
         usage.close();
         metrics.detach(this);
-        synchronized (this) {
-            if (poller != null) {
-                poller.close();
-            }
-        }
+        logStreams.close();
         watcher.close();
         slots.close();
         workers.shutdownNow();
