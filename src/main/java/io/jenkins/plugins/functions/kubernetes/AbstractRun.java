@@ -212,7 +212,7 @@ abstract class AbstractRun implements ActiveRun {
         // The outcome is told (and persisted by the caller) before the workload goes: a controller
         // that dies during the deletion still knows how the run ended.
         CompletableFuture<Void> cleanup = outcomeTold(result).thenCompose(v -> delete && created && !detached
-                ? engine.deleteWorkload(ref, listener) : CompletableFuture.completedFuture(null));
+                ? engine.removal().deleteWorkload(ref, listener) : CompletableFuture.completedFuture(null));
         cleanup.whenComplete((v, e) -> {
             engine.forget(this);
             if (detached) {

@@ -41,7 +41,7 @@ final class ApiRequests {
 
         /** The type of an object: its API version and its class's plural, or a known custom resource's. */
         static Type of(HasMetadata object) {
-            CustomWorkload custom = FunctionEngine.customWorkload(object);
+            CustomWorkload custom = Workloads.customWorkload(object);
             if (custom != null) {
                 return new Type(custom.apiVersion(), custom.plural());
             }

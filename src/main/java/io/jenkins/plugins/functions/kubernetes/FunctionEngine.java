@@ -1,21 +1,13 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.APIResourceList;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.Plan;
-import io.jenkins.plugins.functions.runtime.RunLabels;
-import java.net.HttpURLConnection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs plans against one cluster: creates a run's objects, follows them to the end through the
@@ -49,21 +39,16 @@ public final class FunctionEngine implements AutoCloseable {
     /** Set by {@link #close()}: no run starts or re-attaches any more. */
     private volatile boolean closed;
 
-    private static final Logger LOGGER = Logger.getLogger(FunctionEngine.class.getName());
-
     private final KubernetesClient client;
     private volatile EngineOptions options;
     private final RunWatcher watcher;
-    private final LogFollower logs;
+    private final LogStreams logStreams;
     /** Blocking work (look-ups, stops, take-overs): rare, never on a run's hot path. */
     private final ThreadPoolExecutor workers;
     private final RequestSlots slots;
     private final ApiRequests api;
     private final ScheduledExecutorService timer;
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
-    private final LogLimits logLimits;
-    private final AtomicInteger liveStreams = new AtomicInteger();
-    private LogPoller poller;
     /** Every namespace a run of this engine went to: where the orphan sweeper looks. */
     private final java.util.Set<String> namespacesUsed = ConcurrentHashMap.newKeySet();
     // ---- observability (issue 12): metrics, resource usage ----
@@ -74,6 +59,9 @@ public final class FunctionEngine implements AutoCloseable {
     /** Where the informers of the engine's own client dispatch their events. */
     private final ExecutorService informerEvents;
     private final UsageSampler usage;
+    /** The look-ups of runs re-attached after a restart. */
+    private final RunAttachment attachment;
+    private final WorkloadRemoval removal;
 
     public FunctionEngine(KubernetesClient client, EngineOptions options) {
         this(client, options, LogLimits.defaults());
@@ -81,20 +69,22 @@ public final class FunctionEngine implements AutoCloseable {
 
     public FunctionEngine(KubernetesClient client, EngineOptions options, LogLimits logLimits) {
         Objects.requireNonNull(client, "client");
-        this.logLimits = Objects.requireNonNull(logLimits, "logLimits");
+        Objects.requireNonNull(logLimits, "logLimits");
         this.options = Objects.requireNonNull(options, "options");
         this.informerEvents = Executors.newCachedThreadPool(daemon("function-runtimes-informers"));
         // the engine's own client: the given one's connections, plus the count of its requests
         this.client = RequestCounting.instrument(client, this::metrics, informerEvents);
         this.watcher = new RunWatcher(this.client);
-        this.logs = new LogFollower(this.client);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("function-runtimes-workers"));
         workers.allowCoreThreadTimeOut(true);
         this.slots = new RequestSlots(REQUESTS_IN_FLIGHT, CREATES_IN_FLIGHT);
         this.api = new ApiRequests(this.client, slots);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("function-runtimes-timer"));
+        this.logStreams = new LogStreams(new LogFollower(this.client), logLimits, timer, slots);
         this.usage = new UsageSampler(this.client, timer);
+        this.attachment = new RunAttachment(this.client);
+        this.removal = new WorkloadRemoval(this.client, api, workers, runs::get);
     }
 
     /**
@@ -174,7 +164,7 @@ public final class FunctionEngine implements AutoCloseable {
     private RunListener observe(RunListener listener, RunRef ref, RunTags tags, Long startedNanos) {
         ObservedListener observed = new ObservedListener(listener, this, ref, tags, startedNanos);
         runTags.put(ref.runId(), tags);
-        if (customWorkload(ref) == null) {
+        if (Workloads.customWorkload(ref) == null) {
             // a custom resource's pods are its controller's, without the run's labels: not sampled
             usage.track(ref, observed::note);
         }
@@ -244,15 +234,15 @@ public final class FunctionEngine implements AutoCloseable {
         RunListener listener = observe(SecretMasker.wrap(runListener, masked), ref, RunTags.of(plan.request()),
                 System.nanoTime());
         metrics.started(RunTags.of(plan.request()));
-        CustomWorkload custom = customWorkload(workload);
+        CustomWorkload custom = Workloads.customWorkload(workload);
         if (custom != null) {
-            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom, readyWait(plan, readyTimeout),
-                    RunState.BUILT);
+            CustomResourceRun run = new CustomResourceRun(this, ref, listener, custom,
+                    Workloads.readyWait(plan, readyTimeout), RunState.BUILT);
             runs.put(ref.runId(), run);
             workers.execute(() -> {
                 // Before any watch or create: without the CRD neither could work, and the user
                 // must hear that the resource is not installed, not that a watch failed.
-                if (!installed(custom)) {
+                if (!Workloads.installed(client, custom)) {
                     run.createFailed("NotInstalled", custom.missing());
                     return;
                 }
@@ -261,7 +251,8 @@ public final class FunctionEngine implements AutoCloseable {
             });
             return run;
         }
-        ActiveRun run = isService(ref) ? serviceRun(plan, ref, listener, readyWait(plan, readyTimeout))
+        ActiveRun run = Workloads.isService(ref)
+                ? serviceRun(plan, ref, listener, Workloads.readyWait(plan, readyTimeout))
                 : new JobRun(this, ref, LogCursor.START, listener, RunState.BUILT);
         runs.put(ref.runId(), run);
         watch(ref, run);
@@ -277,107 +268,11 @@ public final class FunctionEngine implements AutoCloseable {
 
     /**
      * How long the start of a {@code serve} or {@code deploy} run of this plan waits for
-     * readiness: {@code requested} (the step's own wait) if given, else the run's timeout, else ten
-     * minutes, or longer when the pods' startup probes (or a custom resource kind's default) allow
-     * more. The step keeps it, so a start re-attached after a restart waits as long.
+     * readiness (see {@link Workloads#readyWait}): the step keeps it, so a start re-attached after
+     * a restart waits as long.
      */
     public static Duration readyWait(Plan plan, Duration requested) {
-        if (requested != null) {
-            return requested;
-        }
-        CustomWorkload custom = customWorkload(plan.workload());
-        return readyTimeout(plan, custom != null ? custom.readyTimeout() : startupBudget(plan));
-    }
-
-    /**
-     * How long a service may take to become available: the run's timeout, else ten minutes, or
-     * {@code atLeast} when that is longer (what the pods' startup probes allow a model to load).
-     */
-    private static Duration readyTimeout(Plan plan, Duration atLeast) {
-        Duration timeout = plan.request().timeout();
-        if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-            return timeout;
-        }
-        return atLeast != null && atLeast.compareTo(DEFAULT_READY_TIMEOUT) > 0 ? atLeast : DEFAULT_READY_TIMEOUT;
-    }
-
-    /**
-     * The longest a Deployment's pods may take to start by their startup probes, plus what the
-     * image pull and readiness take: a wait shorter than that would give up on a model the kubelet
-     * still lets load. Null when no container has a startup probe.
-     */
-    static Duration startupBudget(Plan plan) {
-        if (!(plan.workload() instanceof Deployment d)
-                || d.getSpec() == null || d.getSpec().getTemplate() == null) {
-            return null;
-        }
-        long seconds = 0;
-        for (io.fabric8.kubernetes.api.model.Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
-            io.fabric8.kubernetes.api.model.Probe p = c.getStartupProbe();
-            if (p != null) {
-                long period = p.getPeriodSeconds() == null ? 10 : p.getPeriodSeconds();
-                long failures = p.getFailureThreshold() == null ? 3 : p.getFailureThreshold();
-                long delay = p.getInitialDelaySeconds() == null ? 0 : p.getInitialDelaySeconds();
-                seconds = Math.max(seconds, delay + period * failures);
-            }
-        }
-        return seconds == 0 ? null : Duration.ofSeconds(seconds).plus(STARTUP_MARGIN);
-    }
-
-    /** Beyond a startup probe's budget: pulling a large server image, then the first readiness checks. */
-    static final Duration STARTUP_MARGIN = Duration.ofMinutes(5);
-
-    /** The custom resource kinds the engine follows as workloads (KubeAI's Model); the services page lists them too. */
-    static final List<CustomWorkload> CUSTOM_WORKLOADS = List.of(CustomWorkload.KUBEAI_MODEL);
-
-    /** The custom workload kind of an object, or null for a built-in kind. */
-    static CustomWorkload customWorkload(HasMetadata object) {
-        for (CustomWorkload c : CUSTOM_WORKLOADS) {
-            if (c.apiVersion().equals(object.getApiVersion()) && c.kind().equals(object.getKind())) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /** The custom workload kind of a run's reference (by kind: references keep no API version). */
-    static CustomWorkload customWorkload(RunRef ref) {
-        for (CustomWorkload c : CUSTOM_WORKLOADS) {
-            if (c.kind().equals(ref.kind())) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Whether the cluster's API serves this custom resource (API discovery of its group and
-     * version): false when its CRD is not installed. A discovery that fails otherwise (no
-     * permission on discovery is rare) is taken as installed, and the create says what is wrong.
-     */
-    boolean installed(CustomWorkload custom) {
-        return installed(client, custom);
-    }
-
-    /** {@link #installed(CustomWorkload)} with any client: one discovery request. */
-    static boolean installed(KubernetesClient client, CustomWorkload custom) {
-        try {
-            APIResourceList resources = client.getApiResources(custom.apiVersion());
-            return resources != null && resources.getResources() != null && resources.getResources().stream()
-                    .anyMatch(r -> custom.plural().equals(r.getName()));
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                return false;
-            }
-            LOGGER.log(Level.FINE, "discovery of " + custom.apiVersion() + " failed", e);
-            return true;
-        }
-    }
-
-    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(10);
-
-    static boolean isService(RunRef ref) {
-        return "Deployment".equals(ref.kind());
+        return Workloads.readyWait(plan, requested);
     }
 
     /**
@@ -386,7 +281,7 @@ public final class FunctionEngine implements AutoCloseable {
      * A run whose workload no longer exists ends as an error ({@code Lost}).
      */
     public RunHandle attach(RunRef ref, LogCursor cursor, RunListener listener) {
-        return attach(ref, cursor, listener, DEFAULT_READY_TIMEOUT, true);
+        return attach(ref, cursor, listener, Workloads.DEFAULT_READY_TIMEOUT, true);
     }
 
     /** As {@link #attach(RunRef, LogCursor, RunListener, Duration, boolean, RunTags)}, the workload known to be created. */
@@ -437,130 +332,28 @@ public final class FunctionEngine implements AutoCloseable {
         }
         RunListener listener = observe(runListener, ref, tags, null);
         metrics.resumed(tags);
-        CustomWorkload custom = customWorkload(ref);
-        ActiveRun run = custom != null
-                ? new CustomResourceRun(this, ref, listener, custom, readyTimeout == null ? custom.readyTimeout()
-                        : readyTimeout, RunState.READY)
-                : isService(ref)
-                ? new ServiceRun(this, ref, listener, readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout,
-                        null, RunState.READY)
-                : new JobRun(this, ref, cursor == null ? LogCursor.START : cursor, listener, RunState.READY);
+        ActiveRun run = RunAttachment.resumedRun(this, ref, cursor, listener, readyTimeout);
         runs.put(ref.runId(), run);
         run.resumed();
         workers.execute(() -> {
             if (run instanceof ServiceRun service) {
-                service.serviceUrl(serviceUrl(ref));
+                service.serviceUrl(attachment.serviceUrl(ref));
             }
-            watch(ref, run).thenRunAsync(() -> {
-                // The informers' first lists have been replayed: if this run's workload was not in
-                // them, ask once (a service's Deployment of that name may be another run's version).
-                HasMetadata current = workload(ref).get();
-                if (!isThisRuns(current, ref)) {
-                    if (!createConfirmed && "Job".equals(ref.kind())) {
-                        forgetLateCreate(ref);
-                    }
-                    run.lostIfUnseen(createConfirmed);
-                } else if (!createConfirmed) {
-                    incompleteIfMissing(run, current, objects);
-                }
-            }, workers);
+            watch(ref, run).thenRunAsync(() -> attachment.checkWorkload(run, createConfirmed, objects), workers);
         });
         return run;
-    }
-
-    /**
-     * A resumed run whose create was not confirmed: the plan's other objects (Service, ConfigMap,
-     * Secret) must be there too, else the restart cut the create short.
-     */
-    private void incompleteIfMissing(ActiveRun run, HasMetadata current, List<RunRecord.ObjectRef> objects) {
-        RunRef ref = run.ref();
-        List<String> missing = new ArrayList<>();
-        for (RunRecord.ObjectRef o : objects) {
-            if (o.getName().equals(ref.name()) && o.getKind().equals(ref.kind())) {
-                continue;
-            }
-            Resource<? extends HasMetadata> r = switch (o.getKind()) {
-                case "Service" -> client.services().inNamespace(o.getNamespace()).withName(o.getName());
-                case "ConfigMap" -> client.configMaps().inNamespace(o.getNamespace()).withName(o.getName());
-                case "Secret" -> client.secrets().inNamespace(o.getNamespace()).withName(o.getName());
-                default -> null;
-            };
-            if (r != null && r.get() == null) {
-                missing.add(o.toString());
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        // A Job is this run's alone; a Deployment at its first generation was created by it (a roll
-        // forward updates one that served before, and that one keeps serving).
-        boolean ours = "Job".equals(ref.kind()) || current.getMetadata().getGeneration() != null
-                && current.getMetadata().getGeneration() == 1L;
-        // Ended first: the deletion below must not be told as someone deleting the run's workload.
-        run.createFailed("Incomplete", "Jenkins stopped while the run's objects were being created: "
-                + String.join(", ", missing) + " missing; " + (ours ? ref + " was deleted, the function did not run"
-                : ref + " is left as it was"));
-        if (ours) {
-            forgetLateCreate(ref);
-        }
-    }
-
-    private static boolean isThisRuns(HasMetadata workload, RunRef ref) {
-        if (workload == null) {
-            return false;
-        }
-        Map<String, String> labels = workload.getMetadata().getLabels();
-        return labels != null && ref.runId().equals(labels.get(RunLabels.RUN_ID));
-    }
-
-    /**
-     * A Job whose create was under way when the controller stopped and that is not there now:
-     * its name is this run's own, so deleting it undoes a create that still lands, instead of
-     * leaving a Job nobody follows until the orphan sweeper's next pass.
-     */
-    private void forgetLateCreate(RunRef ref) {
-        try {
-            workload(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        } catch (RuntimeException e) {
-            LOGGER.log(Level.FINE, "could not delete " + ref + " after it was not found", e);
-        }
-    }
-
-    /** The URL of a service's Service (same name as its Deployment), or null when it has none. */
-    private String serviceUrl(RunRef ref) {
-        if (!isService(ref)) {
-            return null;
-        }
-        try {
-            Service service = client.services().inNamespace(ref.namespace()).withName(ref.name()).get();
-            return service == null ? null : ServiceRun.urlOf(List.of(service), ref.namespace());
-        } catch (KubernetesClientException e) {
-            return null;
-        }
-    }
-
-    /** The workload's resource, by kind. */
-    private Resource<? extends HasMetadata> workload(RunRef ref) {
-        CustomWorkload custom = customWorkload(ref);
-        if (custom != null) {
-            return client.genericKubernetesResources(custom.context()).inNamespace(ref.namespace()).withName(ref.name());
-        }
-        if (isService(ref)) {
-            return client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name());
-        }
-        return client.batch().v1().jobs().inNamespace(ref.namespace()).withName(ref.name());
     }
 
     /** Registers the run with its namespace's informers; a watch that cannot start ends the run. */
     private CompletableFuture<Void> watch(RunRef ref, ActiveRun run) {
         namespacesUsed.add(ref.namespace());
-        CustomWorkload custom = customWorkload(ref);
+        CustomWorkload custom = Workloads.customWorkload(ref);
         CompletableFuture<Void> synced = custom != null ? watcher.register(ref.namespace(), ref.runId(), run, custom)
-                : watcher.register(ref.namespace(), ref.runId(), run, isService(ref));
+                : watcher.register(ref.namespace(), ref.runId(), run, Workloads.isService(ref));
         synced.exceptionally(error -> {
             watcher.forgetNamespace(ref.namespace());
             run.watchFailed("cannot watch " + (custom != null ? custom.plural() + " (" + custom.apiVersion()
-                    + "), Jobs and Pods" : isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
+                    + "), Jobs and Pods" : Workloads.isService(ref) ? "Deployments and Pods" : "Jobs and Pods")
                     + " in namespace '" + ref.namespace() + "': " + describe(
                     error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                             ? error.getCause() : error)
@@ -569,35 +362,6 @@ public final class FunctionEngine implements AutoCloseable {
             return null;
         });
         return synced;
-    }
-
-    /** Deletes a workload and, by background propagation, everything it owns. */
-    CompletableFuture<Void> deleteWorkload(RunRef ref, RunListener listener) {
-        CompletableFuture<Boolean> deleted;
-        try {
-            deleted = api.delete(typeOf(ref), ref.namespace(), ref.name());
-        } catch (RuntimeException e) {
-            deleted = CompletableFuture.failedFuture(e);
-        }
-        return deleted.handle((found, error) -> {
-            if (error == null) {
-                listener.onEvent("Deleted " + ref);
-            } else {
-                listener.onEvent("Could not delete " + ref + " (its ttlSecondsAfterFinished removes it later): "
-                        + describe(RunCreation.unwrap(error)));
-            }
-            return null;
-        });
-    }
-
-    /** Where a run's workload lives in the API (as {@link #workload(RunRef)}). */
-    private static ApiRequests.Type typeOf(RunRef ref) {
-        CustomWorkload custom = customWorkload(ref);
-        if (custom != null) {
-            return new ApiRequests.Type(custom.apiVersion(), custom.plural());
-        }
-        return isService(ref) ? new ApiRequests.Type("apps/v1", "deployments")
-                : new ApiRequests.Type("batch/v1", "jobs");
     }
 
     /**
@@ -610,7 +374,7 @@ public final class FunctionEngine implements AutoCloseable {
             run.stop("Aborted");
             return run.outcome().thenApply(o -> null);
         }
-        return deleteWorkload(ref, listener);
+        return removal.deleteWorkload(ref, listener);
     }
 
     /**
@@ -621,88 +385,12 @@ public final class FunctionEngine implements AutoCloseable {
      * @return what was stopped, so the caller can mark the runs that started it
      */
     public CompletableFuture<List<StoppedService>> stopService(String namespace, String functionName) {
-        return CompletableFuture.supplyAsync(() -> {
-            List<StoppedService> stopped = new ArrayList<>();
-            for (var deployment : client.apps().deployments().inNamespace(namespace)
-                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
-                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
-                Map<String, String> labels = deployment.getMetadata().getLabels();
-                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
-                ActiveRun starting = runId == null ? null : runs.get(runId);
-                if (starting != null) {
-                    starting.stop("stopped by stopFunction");
-                }
-                client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                stopped.add(new StoppedService(namespace, deployment.getMetadata().getName(), runId,
-                        deployment.getMetadata().getAnnotations()));
-            }
-            stopped.addAll(stopCustomResources(namespace, functionName));
-            return stopped;
-        }, workers);
+        return removal.stopService(namespace, functionName);
     }
 
-    /**
-     * After a service's rollout is available: deletes the ConfigMaps its Deployment owns and no
-     * longer mounts (the code of versions it rolled forward from, see {@link UnmountedConfigMaps}),
-     * on the worker pool. Best effort: what cannot be listed or deleted stays until the service
-     * is stopped.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger pendingCleanups =
-            new java.util.concurrent.atomic.AtomicInteger();
-
-    void deleteUnmountedConfigMaps(RunRef ref) {
-        pendingCleanups.incrementAndGet();
-        try {
-            workers.execute(() -> {
-                try {
-                    List<String> deleted = UnmountedConfigMaps.delete(client, ref.namespace(), ref.name());
-                    if (!deleted.isEmpty()) {
-                        LOGGER.log(Level.FINE, "deleted the ConfigMaps {0} that {1} no longer mounts",
-                                new Object[] {deleted, ref});
-                    }
-                } catch (RuntimeException e) {
-                    LOGGER.log(Level.FINE, "could not delete the ConfigMaps " + ref + " no longer mounts: "
-                            + describe(e), e);
-                } finally {
-                    pendingCleanups.decrementAndGet();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            pendingCleanups.decrementAndGet();
-            // the engine is closing: the ConfigMaps go when the service is stopped
-        }
-    }
-
-    /** Clean-ups of unmounted code queued or under way: tests wait for none before changing the cluster. */
-    int pendingCleanups() {
-        return pendingCleanups.get();
-    }
-
-    /** Deletes the custom resources (KubeAI Models) that serve a function; none when their CRD is absent. */
-    private List<StoppedService> stopCustomResources(String namespace, String functionName) {
-        List<StoppedService> stopped = new ArrayList<>();
-        for (CustomWorkload custom : CUSTOM_WORKLOADS) {
-            if (!installed(custom)) {
-                continue;
-            }
-            for (var resource : client.genericKubernetesResources(custom.context()).inNamespace(namespace)
-                    .withLabel(RunLabels.MANAGED_BY, RunLabels.MANAGER)
-                    .withLabel(RunLabels.FUNCTION, RunLabels.labelValue(functionName)).list().getItems()) {
-                Map<String, String> labels = resource.getMetadata().getLabels();
-                String runId = labels == null ? null : labels.get(RunLabels.RUN_ID);
-                ActiveRun starting = runId == null ? null : runs.get(runId);
-                if (starting != null) {
-                    starting.stop("stopped by stopFunction");
-                }
-                client.genericKubernetesResources(custom.context()).inNamespace(namespace)
-                        .withName(resource.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                stopped.add(new StoppedService(namespace, resource.getMetadata().getName(), runId,
-                        resource.getMetadata().getAnnotations()));
-            }
-        }
-        return stopped;
+    /** How the engine deletes the runs' workloads and stops services. */
+    WorkloadRemoval removal() {
+        return removal;
     }
 
     void forget(ActiveRun run) {
@@ -716,38 +404,14 @@ public final class FunctionEngine implements AutoCloseable {
         return watcher;
     }
 
-    LogFollower logs() {
-        return logs;
-    }
-
-    /** Takes one of the live log streams, if one is free; {@link #releaseLiveStream()} gives it back. */
-    boolean acquireLiveStream() {
-        while (true) {
-            int n = liveStreams.get();
-            if (n >= logLimits.liveStreams()) {
-                return false;
-            }
-            if (liveStreams.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    void releaseLiveStream() {
-        liveStreams.decrementAndGet();
+    /** How the runs' logs are copied: live streams, and the poller of the others. */
+    LogStreams logStreams() {
+        return logStreams;
     }
 
     /** The logs followed live right now (for tests and the benchmark). */
     public int liveLogStreams() {
-        return liveStreams.get();
-    }
-
-    /** The poller of the logs not followed live; started with the first one. */
-    synchronized LogPoller poller() {
-        if (poller == null) {
-            poller = new LogPoller(logs, timer, logLimits, slots);
-        }
-        return poller;
+        return logStreams.live();
     }
 
     /** The slots of the engine's short requests: a run's one-off log reads take one too. */
@@ -780,11 +444,7 @@ public final class FunctionEngine implements AutoCloseable {
         runTags.clear();
         usage.close();
         metrics.detach(this);
-        synchronized (this) {
-            if (poller != null) {
-                poller.close();
-            }
-        }
+        logStreams.close();
         watcher.close();
         slots.close();
         workers.shutdownNow();

@@ -172,22 +172,24 @@ final class JobRun extends AbstractRun {
      * through the engine's poller; {@code live == false} is one read of what is there now.
      */
     private void startFollow(boolean live) {
-        if (live && !engine.acquireLiveStream()) {
+        LogStreams streams = engine.logStreams();
+        if (live && !streams.acquireLive()) {
             followLive = false;
-            polled = engine.poller().poll(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, () -> cursor,
+            polled = streams.poller().poll(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, () -> cursor,
                     this::deliver);
             return;
         }
         followLive = live;
         // A one-off read (the rest of the log after the end) is one of the engine's short requests.
         LogFollower.Follow f = live
-                ? engine.logs().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, true, this::deliver)
-                : engine.logs().read(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, engine.slots(),
+                ? streams.follower().follow(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, true,
+                        this::deliver)
+                : streams.follower().read(ref.namespace(), podName, RunLabels.MAIN_CONTAINER, cursor, engine.slots(),
                         RequestSlots.Kind.END, this::deliver);
         follow = f;
         f.done().whenComplete((last, error) -> {
             if (live) {
-                engine.releaseLiveStream();
+                streams.releaseLive();
             }
             onFollowEnded(f, error);
         });

@@ -121,7 +121,7 @@ final class RunCreation {
     private HasMetadata takeOverWorkload() {
         existed = true;
         HasMetadata workload = plan.workload();
-        if (FunctionEngine.isService(run.ref()) || FunctionEngine.customWorkload(workload) != null) {
+        if (Workloads.isService(run.ref()) || Workloads.customWorkload(workload) != null) {
             // A service of that name is running: this run is its new version. Replacing the
             // Deployment rolls its pods forward; the old ones go when the new are ready.
             // (A custom resource's controller does the same with its own workload.)
@@ -202,7 +202,7 @@ final class RunCreation {
      * resource API with their known plural (no discovery request per call), others by their type.
      */
     private Resource<? extends HasMetadata> resource(HasMetadata object) {
-        CustomWorkload custom = FunctionEngine.customWorkload(object);
+        CustomWorkload custom = Workloads.customWorkload(object);
         if (custom != null && object instanceof GenericKubernetesResource generic) {
             return client.genericKubernetesResources(custom.context()).inNamespace(namespace).resource(generic);
         }

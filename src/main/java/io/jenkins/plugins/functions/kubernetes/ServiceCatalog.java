@@ -87,8 +87,8 @@ public final class ServiceCatalog {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<CustomWorkload, CompletableFuture<Boolean>> discovered = new LinkedHashMap<>();
         for (CustomWorkload custom : namespaces.isEmpty() ? List.<CustomWorkload>of()
-                : FunctionEngine.CUSTOM_WORKLOADS) {
-            discovered.put(custom, submit(() -> FunctionEngine.installed(client, custom)));
+                : Workloads.CUSTOM_WORKLOADS) {
+            discovered.put(custom, submit(() -> Workloads.installed(client, custom)));
         }
         Map<String, CompletableFuture<List<LiveService>>> pending = new LinkedHashMap<>();
         Set<String> sorted = new TreeSet<>(namespaces);
@@ -158,8 +158,8 @@ public final class ServiceCatalog {
                 Service s = client.services().inNamespace(namespace).withName(name).get();
                 return of(d, s != null && isOurs(s) ? s : null);
             }
-            for (CustomWorkload custom : FunctionEngine.CUSTOM_WORKLOADS) {
-                if (!FunctionEngine.installed(client, custom)) {
+            for (CustomWorkload custom : Workloads.CUSTOM_WORKLOADS) {
+                if (!Workloads.installed(client, custom)) {
                     continue;
                 }
                 GenericKubernetesResource r = client.genericKubernetesResources(custom.context())

@@ -142,14 +142,14 @@ final class ServiceRun extends ReadinessRun<Deployment> {
                 // come up is usually in there. Only when a live stream is free (LogLimits): a
                 // service's start log is a help, not a record, so it is never polled.
                 followedPod = pod.getMetadata().getName();
-                if (engine.acquireLiveStream()) {
-                    LogFollower.Follow f = engine.logs().follow(ref.namespace(), followedPod,
+                if (engine.logStreams().acquireLive()) {
+                    LogFollower.Follow f = engine.logStreams().follower().follow(ref.namespace(), followedPod,
                             RunLabels.MAIN_CONTAINER, cursor, true, line -> {
                                 listener.onLog(line);
                                 cursor = cursor.advance(line.time());
                             });
                     follow = f;
-                    f.done().whenComplete((c, e) -> engine.releaseLiveStream());
+                    f.done().whenComplete((c, e) -> engine.logStreams().releaseLive());
                 } else {
                     listener.onEvent("Not copying the log of pod " + followedPod + ": all "
                             + "live log streams are in use (kubectl logs " + followedPod + " -n " + ref.namespace() + ")");
@@ -187,7 +187,7 @@ final class ServiceRun extends ReadinessRun<Deployment> {
             // a roll forward, and no pod of an older version is left: the code ConfigMaps only
             // they mounted can go (a first serve has nothing older). Queued before the run ends,
             // so whoever sees the end also sees the clean-up pending.
-            engine.deleteUnmountedConfigMaps(ref);
+            engine.removal().deleteUnmountedConfigMaps(ref);
         }
         listener.onComplete(result);
         outcome.complete(result);

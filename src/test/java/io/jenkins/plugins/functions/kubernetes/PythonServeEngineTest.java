@@ -193,7 +193,7 @@ class PythonServeEngineTest {
             versions.add(plan);
             // a roll-forward's clean-up runs after the run ended: let it finish before the
             // ReplicaSet below goes, or it would take the oldest code before the next rollout
-            eventually(() -> engine.pendingCleanups() == 0, "the clean-up after the rollout ran");
+            eventually(() -> engine.removal().pendingCleanups() == 0, "the clean-up after the rollout ran");
         }
         String oldest = configMapName(versions.get(0));
         // what Kubernetes' revision history clean-up does beyond revisionHistoryLimit
