@@ -1,38 +1,27 @@
 package io.jenkins.plugins.functions.jenkins.config;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import hudson.util.Secret;
 import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
 import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
 import io.jenkins.plugins.functions.jenkins.forms.FormContext;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
-import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.FolderNamespaces;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
 import io.jenkins.plugins.functions.spec.Names;
-import io.jenkins.plugins.functions.spec.SpecException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import jenkins.model.GlobalConfiguration;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.plaincredentials.FileCredentials;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -51,6 +40,11 @@ import org.springframework.security.access.AccessDeniedException;
  * <p>Also the operations and security settings (see {@code docs/operations.md}): the namespaces
  * runs may use, the fail-fast thresholds, and whether pods must run as non-root. Changing the
  * configuration needs {@code Jenkins.ADMINISTER} (a {@link GlobalConfiguration}'s own permission).
+ *
+ * <p>The settings, their form checks and Test connection stay here, where Stapler and
+ * configuration-as-code find them; what they mean is worked out beside it: the cluster connection
+ * in {@link ClusterCredentials}, the namespace policy in {@link NamespaceSettings}, the profiles in
+ * {@link ConfiguredProfiles}, the thresholds in {@link Thresholds}.
  */
 @Extension
 @Symbol("functionRuntimes")
@@ -170,12 +164,7 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      */
     @DataBoundSetter
     public void setAllowedNamespaces(String allowedNamespaces) {
-        try {
-            List<String> entries = NamespacePolicy.parse(allowedNamespaces);
-            this.allowedNamespaces = entries.isEmpty() ? null : String.join(", ", entries);
-        } catch (SpecException e) {
-            throw new IllegalArgumentException(e.withOrigin(WHERE).getMessage(), e);
-        }
+        this.allowedNamespaces = NamespaceSettings.allowed(allowedNamespaces);
         save();
     }
 
@@ -191,56 +180,51 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      */
     @DataBoundSetter
     public void setFolderNamespaces(String folderNamespaces) {
-        try {
-            FolderNamespaces rules = FolderNamespaces.parse(folderNamespaces);
-            this.folderNamespaces = rules.rules().isEmpty() ? null : rules.format().strip();
-        } catch (SpecException e) {
-            throw new IllegalArgumentException(e.withOrigin(WHERE).getMessage(), e);
-        }
+        this.folderNamespaces = NamespaceSettings.folders(folderNamespaces);
         save();
     }
 
     public Integer getImagePullGraceSeconds() {
-        return seconds(imagePullGraceSeconds, EngineOptions.defaults().imagePullGrace());
+        return Thresholds.seconds(imagePullGraceSeconds, EngineOptions.defaults().imagePullGrace());
     }
 
     /** How long an image pull may keep failing before the run fails; 0 fails at the first failure. */
     @DataBoundSetter
     public void setImagePullGraceSeconds(Integer value) {
-        this.imagePullGraceSeconds = nonNegative("imagePullGraceSeconds", value);
+        this.imagePullGraceSeconds = Thresholds.nonNegative("imagePullGraceSeconds", value);
         save();
     }
 
     public Integer getUnschedulableGraceSeconds() {
-        return seconds(unschedulableGraceSeconds, EngineOptions.defaults().unschedulableGrace());
+        return Thresholds.seconds(unschedulableGraceSeconds, EngineOptions.defaults().unschedulableGrace());
     }
 
     /** How long a pod may stay unschedulable before the run fails; 0 fails at once. */
     @DataBoundSetter
     public void setUnschedulableGraceSeconds(Integer value) {
-        this.unschedulableGraceSeconds = nonNegative("unschedulableGraceSeconds", value);
+        this.unschedulableGraceSeconds = Thresholds.nonNegative("unschedulableGraceSeconds", value);
         save();
     }
 
     public Integer getConfigErrorGraceSeconds() {
-        return seconds(configErrorGraceSeconds, EngineOptions.defaults().configErrorGrace());
+        return Thresholds.seconds(configErrorGraceSeconds, EngineOptions.defaults().configErrorGrace());
     }
 
     /** How long a container may fail to be created (a missing Secret or ConfigMap) before the run fails. */
     @DataBoundSetter
     public void setConfigErrorGraceSeconds(Integer value) {
-        this.configErrorGraceSeconds = nonNegative("configErrorGraceSeconds", value);
+        this.configErrorGraceSeconds = Thresholds.nonNegative("configErrorGraceSeconds", value);
         save();
     }
 
     public Integer getPendingTimeoutSeconds() {
-        return seconds(pendingTimeoutSeconds, EngineOptions.defaults().pendingTimeout());
+        return Thresholds.seconds(pendingTimeoutSeconds, EngineOptions.defaults().pendingTimeout());
     }
 
     /** How long a run may wait for its container to start, for any reason; 0: no limit. */
     @DataBoundSetter
     public void setPendingTimeoutSeconds(Integer value) {
-        this.pendingTimeoutSeconds = nonNegative("pendingTimeoutSeconds", value);
+        this.pendingTimeoutSeconds = Thresholds.nonNegative("pendingTimeoutSeconds", value);
         save();
     }
 
@@ -266,28 +250,13 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      */
     @DataBoundSetter
     public void setProfiles(List<ProfileConfig> profiles) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (ProfileConfig p : profiles == null ? List.<ProfileConfig>of() : profiles) {
-            if (!names.add(p.getName())) {
-                throw new IllegalArgumentException(new SpecException(WHERE, "profiles", p.getName(),
-                        "must have unique names: each name may be configured once").getMessage());
-            }
-        }
-        this.profiles = profiles == null || profiles.isEmpty() ? null : new java.util.ArrayList<>(profiles);
+        this.profiles = ConfiguredProfiles.checked(profiles);
         save();
     }
 
     /** The engine's profiles, by name. */
     public java.util.Map<String, io.jenkins.plugins.functions.runtime.Profile> profileMap() throws AbortException {
-        java.util.Map<String, io.jenkins.plugins.functions.runtime.Profile> map = new java.util.LinkedHashMap<>();
-        for (ProfileConfig p : getProfiles()) {
-            try {
-                map.put(p.getName(), p.toProfile());
-            } catch (SpecException e) {
-                throw new AbortException(e.withOrigin(WHERE + " » profile '" + p.getName() + "'").getMessage());
-            }
-        }
-        return map;
+        return ConfiguredProfiles.profileMap(getProfiles());
     }
 
     public String getBuilderImage() {
@@ -322,14 +291,7 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      * else the global one; null when neither is configured.
      */
     public ArtifactStoreConfig artifactStoreFor(String profileName) {
-        if (profileName != null && profiles != null) {
-            for (ProfileConfig p : profiles) {
-                if (profileName.equals(p.getName()) && p.getArtifactStore() != null) {
-                    return p.getArtifactStore();
-                }
-            }
-        }
-        return artifactStore;
+        return ConfiguredProfiles.artifactStoreFor(profileName, profiles, artifactStore);
     }
 
     /**
@@ -371,7 +333,7 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     }
 
     public Integer getUsageSampleSeconds() {
-        return seconds(usageSampleSeconds, io.jenkins.plugins.functions.kubernetes.FunctionEngine.DEFAULT_USAGE_INTERVAL);
+        return Thresholds.seconds(usageSampleSeconds, io.jenkins.plugins.functions.kubernetes.FunctionEngine.DEFAULT_USAGE_INTERVAL);
     }
 
     /**
@@ -380,7 +342,7 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      */
     @DataBoundSetter
     public void setUsageSampleSeconds(Integer value) {
-        this.usageSampleSeconds = nonNegative("usageSampleSeconds", value);
+        this.usageSampleSeconds = Thresholds.nonNegative("usageSampleSeconds", value);
         save();
     }
 
@@ -400,32 +362,12 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
 
     /** The namespaces runs may use, given the default namespace they go to. */
     public NamespacePolicy namespacePolicy(String defaultNamespace) throws AbortException {
-        return namespacePolicy(defaultNamespace, allowedNamespaces);
+        return NamespaceSettings.namespacePolicy(defaultNamespace, allowedNamespaces);
     }
 
     /** The namespaces the runs of a job may use: its folder's rule, else the allowed namespaces. */
     public NamespacePolicy namespacePolicyForJob(String defaultNamespace, String jobFullName) throws AbortException {
-        return namespacePolicy(defaultNamespace, allowedNamespaces, folderNamespaces, jobFullName);
-    }
-
-    /** The policy from the settings' text, for a job. */
-    public static NamespacePolicy namespacePolicy(String defaultNamespace, String allowed, String folders,
-                                                  String jobFullName) throws AbortException {
-        try {
-            return NamespacePolicy.forJob(defaultNamespace, NamespacePolicy.parse(allowed),
-                    FolderNamespaces.parse(folders), jobFullName);
-        } catch (SpecException e) {
-            throw new AbortException(e.withOrigin(WHERE).getMessage());
-        }
-    }
-
-    /** The namespace policy from the setting's text; the default namespace is always allowed. */
-    public static NamespacePolicy namespacePolicy(String defaultNamespace, String allowed) throws AbortException {
-        try {
-            return NamespacePolicy.of(defaultNamespace, NamespacePolicy.parse(allowed));
-        } catch (SpecException e) {
-            throw new AbortException(e.withOrigin(WHERE).getMessage());
-        }
+        return NamespaceSettings.namespacePolicy(defaultNamespace, allowedNamespaces, folderNamespaces, jobFullName);
     }
 
     public PodSecurity.Policy podSecurity() {
@@ -434,18 +376,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
 
     /** Where these settings are, for messages. */
     static final String WHERE = "Function Runtimes (Manage Jenkins » System)";
-
-    static Integer nonNegative(String field, Integer value) {
-        if (value != null && value < 0) {
-            throw new IllegalArgumentException(new SpecException(WHERE, field, value,
-                    "must be 0 or more (seconds); leave it empty for the default").getMessage());
-        }
-        return value;
-    }
-
-    private static Integer seconds(Integer value, Duration fallback) {
-        return value != null ? value : (int) fallback.toSeconds();
-    }
 
     private static String newControllerId() {
         char[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -462,67 +392,10 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
      * job (so folder-scoped credentials apply and usage is tracked). The secret stays in memory.
      */
     public ClusterSettings settingsFor(Run<?, ?> run) throws IOException {
-        if (serverUrl != null) {
-            try {
-                ClusterSettings.checkServerUrl(serverUrl);
-            } catch (SpecException e) {
-                throw new AbortException(e.withOrigin(WHERE).getMessage()); // before anything is sent
-            }
-        }
-        if (credentialsId == null) {
-            return serverUrl == null ? ClusterSettings.autoConfigured(namespace)
-                    : ClusterSettings.server(serverUrl, null, serverCertificate, skipTlsVerify, namespace);
-        }
-        StandardCredentials credentials = CredentialsProvider.findCredentialById(
-                credentialsId, StandardCredentials.class, run, List.of());
-        if (credentials != null) {
-            CredentialsProvider.track(run, credentials);
-        }
-        return settingsFor(credentialsId, credentials, serverUrl, serverCertificate, skipTlsVerify, namespace,
-                run.getExternalizableId());
-    }
-
-    /**
-     * The cluster settings from the credential found for {@code credentialsId} (null: none found),
-     * or an {@link AbortException} naming the field, the value and what is allowed. Nothing is
-     * sent to the cluster before this succeeds.
-     *
-     * @param build the build the lookup was for ({@code folder/job#12}), for the message
-     */
-    public static ClusterSettings settingsFor(String credentialsId, StandardCredentials credentials, String serverUrl,
-            String serverCertificate, boolean skipTlsVerify, String namespace, String build) throws IOException {
-        if (credentials == null) {
-            throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
-                    CLUSTER_CREDENTIAL_RULE + " visible to " + build + "; none with this ID is (a credential for"
-                            + " builds needs the scope Global, not System; one in a folder is only visible to the jobs"
-                            + " in that folder)").getMessage());
-        }
-        if (credentials instanceof StringCredentials token) {
-            if (serverUrl == null) {
-                throw new AbortException(new SpecException(WHERE, "serverUrl", null,
-                        "must be set when the credential '" + credentialsId + "' is a secret text: the URL of the"
-                                + " API server the token is for").getMessage());
-            }
-            return ClusterSettings.server(serverUrl, Secret.toString(token.getSecret()), serverCertificate,
-                    skipTlsVerify, namespace);
-        }
-        if (credentials instanceof FileCredentials file) {
-            return ClusterSettings.kubeconfig(read(file), namespace);
-        }
-        throw new AbortException(new SpecException(WHERE, "credentialsId", credentialsId,
-                "must be the ID of a secret text (a token) or a secret file (a kubeconfig); this credential is neither"
-                        + " (" + credentials.getClass().getSimpleName() + ")").getMessage());
+        return ClusterCredentials.forRun(run, serverUrl, credentialsId, serverCertificate, skipTlsVerify, namespace);
     }
 
     // ---- the form: checks as the fields are typed, the credential drop-down, Test connection ------
-
-    /** The kinds of credential a cluster connection takes: a token, or a kubeconfig. */
-    private static final Set<CredentialValue.Kind> CLUSTER_CREDENTIAL_KINDS =
-            Set.of(CredentialValue.Kind.SECRET_TEXT, CredentialValue.Kind.SECRET_FILE);
-
-    /** What {@code credentialsId} takes (the field's check says the same as a run would). */
-    static final String CLUSTER_CREDENTIAL_RULE = "must be the ID of a secret text (a token) or secret file (a"
-            + " kubeconfig) credential";
 
     /** Whether the current user may see what the checks below read (the clouds, the credentials). */
     private static boolean mayAdminister() {
@@ -547,13 +420,13 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     }
 
     public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
-        return ConfiguredChecks.credentialItems(null, credentialsId, CLUSTER_CREDENTIAL_KINDS);
+        return ConfiguredChecks.credentialItems(null, credentialsId, ClusterCredentials.CLUSTER_CREDENTIAL_KINDS);
     }
 
     @POST
     public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-        return ConfiguredChecks.PLAIN.credential(null, value, CLUSTER_CREDENTIAL_KINDS, "credentialsId",
-                CLUSTER_CREDENTIAL_RULE + " that builds can use (scope Global)");
+        return ConfiguredChecks.PLAIN.credential(null, value, ClusterCredentials.CLUSTER_CREDENTIAL_KINDS, "credentialsId",
+                ClusterCredentials.CLUSTER_CREDENTIAL_RULE + " that builds can use (scope Global)");
     }
 
     public FormValidation doCheckServerCertificate(@QueryParameter String value) {
@@ -577,39 +450,23 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     }
 
     public FormValidation doCheckImagePullGraceSeconds(@QueryParameter String value) {
-        return seconds("imagePullGraceSeconds", value);
+        return Thresholds.check("imagePullGraceSeconds", value);
     }
 
     public FormValidation doCheckUnschedulableGraceSeconds(@QueryParameter String value) {
-        return seconds("unschedulableGraceSeconds", value);
+        return Thresholds.check("unschedulableGraceSeconds", value);
     }
 
     public FormValidation doCheckConfigErrorGraceSeconds(@QueryParameter String value) {
-        return seconds("configErrorGraceSeconds", value);
+        return Thresholds.check("configErrorGraceSeconds", value);
     }
 
     public FormValidation doCheckPendingTimeoutSeconds(@QueryParameter String value) {
-        return seconds("pendingTimeoutSeconds", value);
+        return Thresholds.check("pendingTimeoutSeconds", value);
     }
 
     public FormValidation doCheckUsageSampleSeconds(@QueryParameter String value) {
-        return seconds("usageSampleSeconds", value);
-    }
-
-    /** A threshold as {@link #nonNegative} takes it when the configuration is saved. */
-    private static FormValidation seconds(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return FormValidation.ok();
-        }
-        try {
-            nonNegative(field, Integer.valueOf(value.trim()));
-            return FormValidation.ok();
-        } catch (NumberFormatException e) {
-            return FormValidation.error(new SpecException(WHERE, field, value.trim(),
-                    "must be a whole number of seconds, 0 or more; leave it empty for the default").getMessage());
-        } catch (IllegalArgumentException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return Thresholds.check("usageSampleSeconds", value);
     }
 
     /**
@@ -628,14 +485,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         }
         return ConnectionTest.run(new ConnectionTest.Form(cloudName, serverUrl, credentialsId, serverCertificate,
                 skipTlsVerify, namespace, allowedNamespaces, folderNamespaces));
-    }
-
-    private static String read(FileCredentials file) throws IOException {
-        try (InputStream in = file.getContent()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
     }
 
     private static String trimToNull(String s) {

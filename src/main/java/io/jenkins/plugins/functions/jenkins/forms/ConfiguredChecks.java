@@ -6,6 +6,7 @@ import hudson.model.Item;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.NamespaceSettings;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.Profiles;
@@ -62,7 +63,7 @@ public final class ConfiguredChecks {
         String defaultNamespace = config.getNamespace();
         NamespacePolicy policy;
         try {
-            policy = FunctionRuntimesConfiguration.namespacePolicy(
+            policy = NamespaceSettings.namespacePolicy(
                     defaultNamespace == null ? CONNECTION_NAMESPACE : defaultNamespace, config.getAllowedNamespaces(),
                     config.getFolderNamespaces(), item == null ? null : item.getFullName());
         } catch (AbortException e) {

@@ -14,6 +14,7 @@ import hudson.security.ACL;
 import hudson.security.Permission;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.FunctionRuntimeProvider;
+import io.jenkins.plugins.functions.jenkins.config.ClusterCredentials;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
@@ -113,7 +114,7 @@ final class JenkinsFormContext extends FormContext {
                     : ClusterSettings.server(serverUrl, null, serverCertificate, skipTlsVerify, namespace);
         }
         StandardCredentials credentials = find(null, credentialsId);
-        return FunctionRuntimesConfiguration.settingsFor(credentialsId, credentials, serverUrl, serverCertificate,
+        return ClusterCredentials.settingsFor(credentialsId, credentials, serverUrl, serverCertificate,
                 skipTlsVerify, namespace, "Jenkins");
     }
 

@@ -1,18 +1,15 @@
 package io.jenkins.plugins.functions.jenkins.history;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Api;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
-import java.lang.ref.SoftReference;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -30,15 +27,14 @@ import org.kohsuke.stapler.export.ExportedBean;
  * action itself, in {@code build.xml}, holds only the run's {@link RunSummary} (what lists and
  * filters need, a few hundred bytes); the whole {@link RunRecord} is in the run's own file beside
  * the build ({@link RunFiles}), rewritten at each change of state and read back lazily (kept
- * softly in memory). Builds of earlier versions kept the whole record here (field
- * {@code record}): they load and show the same.
+ * softly in memory, {@link RecordKeeper}). Builds of earlier versions kept the whole record here
+ * (field {@code record}): they load and show the same. The views the page and the REST API show
+ * of it ({@link StateTransition}, {@link ArtifactView}, ...) are made on each call, never stored.
  *
  * <p>Persisted: never rename or move this class; saved builds name it.
  */
 @ExportedBean(defaultVisibility = 2)
 public class FunctionRunAction implements RunAction2 {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The run's summary (this version on); null in builds of earlier versions. */
     private volatile RunSummary summary;
@@ -52,15 +48,27 @@ public class FunctionRunAction implements RunAction2 {
     private volatile boolean outputsInFile;
 
     private transient Run<?, ?> owner;
-    /** The stored run while it goes: its record is the one the run updates. */
-    private transient volatile StoredRun live;
-    /** The stored run read back from its file once it ended. */
-    private transient volatile SoftReference<StoredRun> loaded;
+    /** The whole record in memory: live while the run goes, else read back from its file; see {@link #keeper()}. */
+    private transient volatile RecordKeeper keeper;
 
     /** A new run, under way: its record is kept in memory until it ends, and in its file. */
     public FunctionRunAction(RunRecord record) {
-        this.live = new StoredRun(record, null);
+        this.keeper = new RecordKeeper(new StoredRun(record, null));
         this.summary = RunSummary.of(record, Map.of());
+    }
+
+    /** The record keeper; XStream leaves transient fields null, so a loaded action gets an empty one. */
+    private RecordKeeper keeper() {
+        RecordKeeper k = keeper;
+        if (k == null) {
+            synchronized (this) {
+                if (keeper == null) {
+                    keeper = new RecordKeeper(null);
+                }
+                k = keeper;
+            }
+        }
+        return k;
     }
 
     /** The runs recorded on a build, in the order they started. */
@@ -114,50 +122,11 @@ public class FunctionRunAction implements RunAction2 {
         if (legacy != null) {
             return legacy;
         }
-        StoredRun stored = stored();
-        if (stored != null) {
-            return stored.record();
-        }
-        synchronized (this) {
-            stored = stored();
-            if (stored == null) {
-                // no file (the controller died before it was written, or it is gone): the summary
-                // is all there is; kept, so what is recorded next lands in one record and its file
-                stored = new StoredRun(fromSummary(), null);
-                live = stored;
-            }
-            return stored.record();
-        }
+        return keeper().record(owner, summary);
     }
 
     private StoredRun stored() {
-        StoredRun s = live;
-        if (s != null) {
-            return s;
-        }
-        SoftReference<StoredRun> ref = loaded;
-        s = ref == null ? null : ref.get();
-        if (s == null && owner != null && summary != null) {
-            s = files().readRecord(summary.runId());
-            if (s != null) {
-                loaded = new SoftReference<>(s);
-            }
-        }
-        return s;
-    }
-
-    /** A record with what the summary knows, when the run's file cannot be read. */
-    private RunRecord fromSummary() {
-        RunSummary s = summary;
-        RunRecord r = new RunRecord(s.runId(), s.action(), s.function(), s.createdAt());
-        if (s.version() != null) {
-            r.resolved(s.function(), s.version(), s.runtime(), s.namespace(), null, null, s.createdAt());
-        }
-        if (s.finished() || s.state().isTerminal()) {
-            r.finish(new RunOutcome(s.state(), s.exitCode(), s.reason(), s.message(), Map.of(), null,
-                    s.finishedAt() == null ? null : Instant.ofEpochMilli(s.finishedAt())), null);
-        }
-        return r;
+        return keeper().stored(owner, summary);
     }
 
     /**
@@ -172,17 +141,12 @@ public class FunctionRunAction implements RunAction2 {
         if (owner == null || record != null) {
             return 0;
         }
-        StoredRun s = stored();
-        return files().writeRecord(s != null ? s : new StoredRun(r, null));
+        return keeper().write(owner, summary, r);
     }
 
     /** The run is over: its record now lives in its file, kept softly in memory. */
     public void released() {
-        StoredRun s = live;
-        if (s != null) {
-            loaded = new SoftReference<>(s);
-            live = null;
-        }
+        keeper().released();
     }
 
     /**
@@ -191,7 +155,7 @@ public class FunctionRunAction implements RunAction2 {
      */
     public static FunctionRunAction recovered(Run<?, ?> build, StoredRun stored) {
         FunctionRunAction action = new FunctionRunAction(stored.record());
-        action.live = stored;
+        action.keeper = new RecordKeeper(stored);
         if (stored.record().isFinished()) {
             action.released();
         }
@@ -210,12 +174,8 @@ public class FunctionRunAction implements RunAction2 {
     }
 
     private RunSummary summary() {
-        StoredRun s = live;
-        if (s != null) {
-            RunRecord r = s.record();
-            return RunSummary.of(r, parse(r.getOutputs()));
-        }
-        return summary;
+        RunSummary live = keeper().liveSummary();
+        return live != null ? live : summary;
     }
 
     public Run<?, ?> getOwner() {
@@ -359,47 +319,18 @@ public class FunctionRunAction implements RunAction2 {
         return out;
     }
 
-    /** The exported view of one state transition. */
-    @ExportedBean(defaultVisibility = 2)
-    public static final class StateTransition {
-        private final RunRecord.Transition transition;
-
-        StateTransition(RunRecord.Transition transition) {
-            this.transition = transition;
-        }
-
-        @Exported
-        public String getState() {
-            return transition.getState().name();
-        }
-
-        /** Epoch milliseconds. */
-        @Exported
-        public long getTime() {
-            return transition.getTime();
-        }
-
-        @Exported
-        public String getDetail() {
-            return transition.getDetail();
-        }
-    }
-
     // ------------------------------------------------------------------ run history (issue 4)
 
     /** Records what started the build and where the run's lines begin in the build log. */
     public void recordStart(BuildTrigger buildTrigger, Long logStart) {
-        StoredRun s = live;
-        if (s != null) {
-            this.live = new StoredRun(s.record(), buildTrigger, logStart);
-        } else {
+        if (!keeper().started(buildTrigger, logStart)) {
             this.trigger = buildTrigger;
         }
         this.logOffset = logStart;
     }
 
     RunFiles files() {
-        return new RunFiles(owner.getRootDir().toPath());
+        return RecordKeeper.files(owner);
     }
 
     /** What started the build: user, SCM change, upstream build, timer, GitLab webhook, ... */
@@ -496,31 +427,6 @@ public class FunctionRunAction implements RunAction2 {
         return java.time.Instant.ofEpochMilli(epochMillis).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
-    /** The exported view of one Kubernetes object of the run. */
-    @ExportedBean(defaultVisibility = 2)
-    public static final class KubernetesObject {
-        private final RunRecord.ObjectRef ref;
-
-        KubernetesObject(RunRecord.ObjectRef ref) {
-            this.ref = ref;
-        }
-
-        @Exported
-        public String getKind() {
-            return ref.getKind();
-        }
-
-        @Exported
-        public String getNamespace() {
-            return ref.getNamespace();
-        }
-
-        @Exported
-        public String getName() {
-            return ref.getName();
-        }
-    }
-
     // ------------------------------------------------------------------ observability (issue 12)
 
     /** The trace the run's workload continued (from the step's TRACEPARENT), else null. */
@@ -575,15 +481,8 @@ public class FunctionRunAction implements RunAction2 {
         return RunRow.of(this, System.currentTimeMillis());
     }
 
-    static Map<String, Object> parse(String json) {
-        if (json == null || json.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (java.io.IOException e) {
-            return Map.of("raw", json);
-        }
+    private static Map<String, Object> parse(String json) {
+        return RecordKeeper.parse(json);
     }
 
     // ---- artifacts and inputs (docs/artifacts.md) -------------------------------------------------
@@ -595,39 +494,17 @@ public class FunctionRunAction implements RunAction2 {
      */
     @Exported(visibility = 3)
     public List<ArtifactView> getArtifacts() {
-        List<ArtifactView> views = new java.util.ArrayList<>();
-        RunRecord record = getRecord();
-        if (record.getArtifacts().isEmpty()) {
-            return views;
-        }
-        try (io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks links =
-                io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.of(owner, record)) {
-            for (RunRecord.Artifact a : record.getArtifacts()) {
-                views.add(new ArtifactView(a, consumersOf(a.getUri()), links.linkFor(a.getUri()), links.validity()));
-            }
-        }
-        return views;
+        return ArtifactViews.of(owner, getRecord());
     }
 
     /** Why some of these artifacts have no download link, each reason once, for the page. */
-    public java.util.Set<String> downloadNotes(List<ArtifactView> artifacts) {
-        java.util.Set<String> notes = new java.util.LinkedHashSet<>();
-        artifacts.forEach(a -> {
-            if (a.getDownloadUnavailable() != null) {
-                notes.add(a.getDownloadUnavailable());
-            }
-        });
-        return notes;
+    public Set<String> downloadNotes(List<ArtifactView> artifacts) {
+        return ArtifactViews.downloadNotes(artifacts);
     }
 
     /** How long the links of these artifacts are valid, in minutes; null when none has a link. */
     public Long linkMinutes(List<ArtifactView> artifacts) {
-        for (ArtifactView a : artifacts) {
-            if (a.validity != null && a.getDownloadUrl() != null) {
-                return Math.max(1, a.validity.toMinutes());
-            }
-        }
-        return null;
+        return ArtifactViews.linkMinutes(artifacts);
     }
 
     /** The inputs the run took, each with the run of this build that produced it (when one did). */
@@ -636,114 +513,5 @@ public class FunctionRunAction implements RunAction2 {
         List<InputView> views = new java.util.ArrayList<>();
         getRecord().getInputs().forEach(i -> views.add(new InputView(i)));
         return views;
-    }
-
-    /** The runs of this build that took the artifact of that URI as an input, by run id. */
-    private List<String> consumersOf(String uri) {
-        List<String> consumers = new java.util.ArrayList<>();
-        if (owner != null) {
-            for (FunctionRunAction other : of(owner)) {
-                for (RunRecord.Input in : other.getRecord().getInputs()) {
-                    if (uri.equals(in.getUri())) {
-                        consumers.add(other.getRecord().getRunId());
-                    }
-                }
-            }
-        }
-        return consumers;
-    }
-
-    /** One artifact on the page and in the REST API. */
-    @ExportedBean(defaultVisibility = 2)
-    public static final class ArtifactView {
-        private final RunRecord.Artifact artifact;
-        private final List<String> consumedBy;
-        private final io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.Link link;
-        private final java.time.Duration validity;
-
-        ArtifactView(RunRecord.Artifact artifact, List<String> consumedBy,
-                io.jenkins.plugins.functions.jenkins.artifacts.DownloadLinks.Link link, java.time.Duration validity) {
-            this.artifact = artifact;
-            this.consumedBy = consumedBy;
-            this.link = link;
-            this.validity = validity;
-        }
-
-        @Exported
-        public String getName() {
-            return artifact.getName();
-        }
-
-        @Exported
-        public String getUri() {
-            return artifact.getUri();
-        }
-
-        @Exported
-        public long getSize() {
-            return artifact.getSize();
-        }
-
-        @Exported
-        public String getSha256() {
-            return artifact.getSha256();
-        }
-
-        @Exported
-        public String getMediaType() {
-            return artifact.getMediaType();
-        }
-
-        /** The ids of the runs of this build that took it as an input. */
-        @Exported
-        public List<String> getConsumedBy() {
-            return consumedBy;
-        }
-
-        /**
-         * A pre-signed GET of the object, valid for the store's link validity from when this view
-         * was made (docs/artifacts.md); null when there is none ({@link #getDownloadUnavailable()}).
-         */
-        @Exported
-        public String getDownloadUrl() {
-            return link.url();
-        }
-
-        /** Why there is no download link, or null when there is one. */
-        @Exported
-        public String getDownloadUnavailable() {
-            return link.unavailable();
-        }
-    }
-
-    /** One input on the page and in the REST API. */
-    @ExportedBean(defaultVisibility = 2)
-    public static final class InputView {
-        private final RunRecord.Input input;
-
-        InputView(RunRecord.Input input) {
-            this.input = input;
-        }
-
-        @Exported
-        public String getName() {
-            return input.getName();
-        }
-
-        @Exported
-        public String getUri() {
-            return input.getUri();
-        }
-
-        /** The run of this build that produced it, or null. */
-        @Exported
-        public String getProducerRunId() {
-            return input.getProducerRunId();
-        }
-
-        @Exported
-        public String getProducerFunction() {
-            return input.getProducerFunction();
-        }
     }
 }

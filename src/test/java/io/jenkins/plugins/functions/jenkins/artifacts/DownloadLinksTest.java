@@ -3,6 +3,7 @@ package io.jenkins.plugins.functions.jenkins.artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
+import io.jenkins.plugins.functions.jenkins.history.ArtifactView;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.model.ArtifactStore;
 import io.jenkins.plugins.functions.model.StoreKeys;
@@ -199,7 +200,7 @@ class DownloadLinksTest {
             return DownloadLinks.signedBy(access(null), KEYS);
         });
 
-        FunctionRunAction.ArtifactView view = run.getArtifacts().get(0);
+        ArtifactView view = run.getArtifacts().get(0);
         assertThat(view.getDownloadUnavailable()).isNull();
         assertThat(get(view.getDownloadUrl()).body()).isEqualTo("weights");
         assertThat(run.linkMinutes(run.getArtifacts())).isEqualTo(15L);
@@ -220,7 +221,7 @@ class DownloadLinksTest {
         FunctionRunAction run = runWithModel(build);
 
         DownloadLinks.setSource((b, record) -> DownloadLinks.none(DownloadLinks.NO_STORE));
-        List<FunctionRunAction.ArtifactView> views = run.getArtifacts();
+        List<ArtifactView> views = run.getArtifacts();
         assertThat(views.get(0).getDownloadUrl()).isNull();
         assertThat(run.linkMinutes(views)).isNull();
         assertThat(run.downloadNotes(views)).containsExactly(DownloadLinks.NO_STORE);

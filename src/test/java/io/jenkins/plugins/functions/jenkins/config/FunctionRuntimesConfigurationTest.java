@@ -73,8 +73,8 @@ class FunctionRuntimesConfigurationTest {
         assertThatThrownBy(() -> c.setImagePullGraceSeconds(-15)).hasMessageContaining("'imagePullGraceSeconds'");
         assertThatThrownBy(() -> c.setUnschedulableGraceSeconds(-2)).hasMessageContaining("'unschedulableGraceSeconds'");
         assertThatThrownBy(() -> c.setConfigErrorGraceSeconds(-3)).hasMessageContaining("'configErrorGraceSeconds'");
-        assertThat(FunctionRuntimesConfiguration.nonNegative("x", 0)).isZero();
-        assertThat(FunctionRuntimesConfiguration.nonNegative("x", null)).isNull();
+        assertThat(Thresholds.nonNegative("x", 0)).isZero();
+        assertThat(Thresholds.nonNegative("x", null)).isNull();
     }
 
     @Test
@@ -84,7 +84,7 @@ class FunctionRuntimesConfigurationTest {
                 .hasMessageStartingWith("Function Runtimes (Manage Jenkins » System): field 'allowedNamespaces':"
                         + " value 'Team_A' is not allowed: must be namespace names or patterns")
                 .hasMessageContaining("team-*");
-        assertThatThrownBy(() -> FunctionRuntimesConfiguration.namespacePolicy("default", "ok, no/slash"))
+        assertThatThrownBy(() -> NamespaceSettings.namespacePolicy("default", "ok, no/slash"))
                 .isInstanceOf(AbortException.class).hasMessageContaining("'no/slash'");
     }
 }

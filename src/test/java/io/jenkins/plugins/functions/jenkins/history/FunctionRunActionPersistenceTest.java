@@ -84,9 +84,9 @@ class FunctionRunActionPersistenceTest {
         assertThat(back.getParameters()).containsEntry("who", "world");
         assertThat(back.getSpec()).contains("busybox");
         assertThat(back.getObjects()).containsExactly("Job team-a/hello-abc123def4");
-        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+        assertThat(back.getTransitions()).extracting(StateTransition::getState)
                 .containsExactly("CREATED", "BUILT", "READY", "PENDING", "RUNNING", "COMPLETED");
-        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getTime)
+        assertThat(back.getTransitions()).extracting(StateTransition::getTime)
                 .containsExactly(1_000L, 2_000L, 3_000L, 3_500L, 4_000L, 5_000L);
         assertThat(back.getTrigger().getCommit()).isEqualTo("abc1234def");
         assertThat(back.getTrigger().getBranch()).isEqualTo("feature/x");
@@ -104,7 +104,7 @@ class FunctionRunActionPersistenceTest {
 
         assertThat(back.getState()).isEqualTo("COMPLETED");
         assertThat(back.getVersion()).isEqualTo("0123456789abcdef");
-        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+        assertThat(back.getTransitions()).extracting(StateTransition::getState)
                 .contains("CREATED", "COMPLETED");
         assertThat(back.getOutputs()).isEmpty();
         assertThat(back.getTrigger()).isNull();
@@ -134,7 +134,7 @@ class FunctionRunActionPersistenceTest {
         assertThat(back.getOutputs()).containsEntry("answer", 42);
         assertThat(back.getParameters()).containsEntry("who", "world");
         assertThat(back.getObjects()).containsExactly("Job team-a/hello-abc123def4");
-        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+        assertThat(back.getTransitions()).extracting(StateTransition::getState)
                 .containsExactly("CREATED", "BUILT", "READY", "PENDING", "RUNNING", "COMPLETED");
         assertThat(back.getTrigger().getCommit()).isEqualTo("abc1234def");
         assertThat(back.getLogOffset()).isEqualTo(4_096L);

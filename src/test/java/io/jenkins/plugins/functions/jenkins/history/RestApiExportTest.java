@@ -75,15 +75,15 @@ class RestApiExportTest {
                 // observability (issue 12)
                 Map.entry("traceId", 2), Map.entry("spanId", 2), Map.entry("resourceRequests", 3),
                 Map.entry("resourceLimits", 3), Map.entry("pods", 3), Map.entry("usage", 3), Map.entry("links", 3))));
-        assertThat(exported(FunctionRunAction.StateTransition.class)).containsOnlyKeys("state", "time", "detail");
-        assertThat(exported(FunctionRunAction.KubernetesObject.class)).containsOnlyKeys("kind", "namespace", "name");
+        assertThat(exported(StateTransition.class)).containsOnlyKeys("state", "time", "detail");
+        assertThat(exported(KubernetesObject.class)).containsOnlyKeys("kind", "namespace", "name");
         assertThat(exported(RunLinkView.class)).containsOnlyKeys("name", "url");
         assertThat(exported(ResourceUsageView.class)).containsOnlyKeys("samples", "cpuPeakMillicores",
                 "cpuMeanMillicores", "memoryPeakBytes", "memoryMeanBytes", "note");
         // artifacts and inputs (issue 13): the links are signed for each answer
-        assertThat(exported(FunctionRunAction.ArtifactView.class)).containsOnlyKeys("name", "uri", "size", "sha256",
+        assertThat(exported(ArtifactView.class)).containsOnlyKeys("name", "uri", "size", "sha256",
                 "mediaType", "consumedBy", "downloadUrl", "downloadUnavailable");
-        assertThat(exported(FunctionRunAction.InputView.class)).containsOnlyKeys("name", "uri", "producerRunId",
+        assertThat(exported(InputView.class)).containsOnlyKeys("name", "uri", "producerRunId",
                 "producerFunction");
     }
 
@@ -108,10 +108,10 @@ class RestApiExportTest {
     @Test
     void everyExportedFieldIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("docs/rest-api.md"));
-        for (Class<?> type : List.of(FunctionRunAction.class, FunctionRunAction.StateTransition.class,
-                FunctionRunAction.KubernetesObject.class, RunLinkView.class, ResourceUsageView.class,
-                BuildTrigger.class, FunctionRunsAction.class, RunPage.class, FunctionRunAction.ArtifactView.class,
-                FunctionRunAction.InputView.class,
+        for (Class<?> type : List.of(FunctionRunAction.class, StateTransition.class,
+                KubernetesObject.class, RunLinkView.class, ResourceUsageView.class,
+                BuildTrigger.class, FunctionRunsAction.class, RunPage.class, ArtifactView.class,
+                InputView.class,
                 FunctionServicesAction.class, ServiceEntry.class)) {
             for (String name : exported(type).keySet()) {
                 assertThat(doc).as(type.getSimpleName() + "." + name + " is in docs/rest-api.md")

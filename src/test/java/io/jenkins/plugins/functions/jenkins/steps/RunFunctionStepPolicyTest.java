@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
 import io.jenkins.plugins.functions.jenkins.FakeStepContext;
-import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.ClusterCredentials;
+import io.jenkins.plugins.functions.jenkins.config.NamespaceSettings;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
@@ -72,7 +73,7 @@ class RunFunctionStepPolicyTest {
 
     private Clusters.Target target(List<String> allowed, PodSecurity.Policy podSecurity) throws AbortException {
         return new Clusters.Target(engine, "default", runtimes,
-                FunctionRuntimesConfiguration.namespacePolicy("default", String.join(",", allowed)), podSecurity,
+                NamespaceSettings.namespacePolicy("default", String.join(",", allowed)), podSecurity,
                 CONTROLLER);
     }
 
@@ -109,7 +110,7 @@ class RunFunctionStepPolicyTest {
     void aFoldersRuleReplacesTheGlobalListForItsJobs() throws Exception {
         String folders = "team-a: team-a-*\nteam-b: team-b-*";
         Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes,
-                FunctionRuntimesConfiguration.namespacePolicy("default", "ci", folders, Clusters.jobName(build)),
+                NamespaceSettings.namespacePolicy("default", "ci", folders, Clusters.jobName(build)),
                 PodSecurity.Policy.defaults(), CONTROLLER));
         FakeBuild build = new FakeBuild("team-a/app", 1);
         FakeStepContext context = new FakeStepContext(build, null);
@@ -223,7 +224,7 @@ class RunFunctionStepPolicyTest {
     /** Resolves as the configuration does when the credential lookup found {@code found}. */
     private void credential(String id, StandardCredentials found, String serverUrl) {
         Clusters.setResolver(build -> {
-            ClusterSettings settings = FunctionRuntimesConfiguration.settingsFor(id, found, serverUrl, null, false,
+            ClusterSettings settings = ClusterCredentials.settingsFor(id, found, serverUrl, null, false,
                     "default", build.getExternalizableId());
             throw new AssertionError("resolved to " + settings);
         });

@@ -9,6 +9,7 @@ import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
 import io.jenkins.plugins.functions.jenkins.FakeStepContext;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.StateTransition;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
@@ -119,7 +120,7 @@ class RunFunctionStepTest {
         assertThat(run.getOutputs()).containsEntry("answer", 42);
         assertThat(run.getParameters()).containsEntry("who", "world");
         assertThat(run.getObjects()).singleElement().asString().startsWith("Job default/hello-");
-        assertThat(run.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+        assertThat(run.getTransitions()).extracting(StateTransition::getState)
                 .startsWith("CREATED", "BUILT", "READY").endsWith("RUNNING", "COMPLETED");
         assertThat(build.saves()).isPositive();
         eventually(this::nothingLeft, "the Job is deleted");

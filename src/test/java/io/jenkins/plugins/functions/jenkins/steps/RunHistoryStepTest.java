@@ -10,6 +10,7 @@ import io.jenkins.plugins.functions.jenkins.FakeStepContext;
 import io.jenkins.plugins.functions.jenkins.history.BuildTrigger;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.history.RunFiles;
+import io.jenkins.plugins.functions.jenkins.history.StateTransition;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
@@ -161,7 +162,7 @@ class RunHistoryStepTest {
         FakeBuild loaded = FakeBuild.load("team/app", 33, build.getRootDir());
         FunctionRunAction back = FunctionRunAction.of(loaded).get(0);
         assertThat(back.getOutputs()).containsEntry("report", big);
-        assertThat(back.getTransitions()).extracting(FunctionRunAction.StateTransition::getState)
+        assertThat(back.getTransitions()).extracting(StateTransition::getState)
                 .containsExactly("CREATED", "BUILT", "READY", "PENDING", "RUNNING", "COMPLETED");
     }
 
