@@ -1,7 +1,6 @@
 package io.jenkins.plugins.functions.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -9,9 +8,8 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -64,11 +62,29 @@ final class RequestCounting implements Interceptor {
         }
     }
 
+    /*
+     * Error statuses are counted in afterFailure, not in after: fabric8 calls after() on a branch
+     * of the response's future that the caller does not wait for, so a caller could see a refused
+     * request before it was counted. afterFailure is in the chain the caller waits on.
+     */
     @Override
-    public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+    public CompletableFuture<Boolean> afterFailure(HttpRequest.Builder builder, HttpResponse<?> response,
+            RequestTags tags) {
+        countError(response);
+        return CompletableFuture.completedFuture(false);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> afterFailure(BasicBuilder builder, HttpResponse<?> response, RequestTags tags) {
+        countError(response);
+        return CompletableFuture.completedFuture(false);
+    }
+
+    private void countError(HttpResponse<?> response) {
         EngineMetrics m = metrics.get();
         if (m.enabled() && response != null && response.code() >= 400) {
-            m.error(verb(request.method(), request.uri()), response.code());
+            HttpRequest request = response.request();
+            m.error(request == null ? "unknown" : verb(request.method(), request.uri()), response.code());
         }
     }
 
