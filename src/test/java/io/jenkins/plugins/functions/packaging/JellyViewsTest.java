@@ -62,11 +62,9 @@ class JellyViewsTest {
         return factory.newDocumentBuilder().parse(view.toFile());
     }
 
-    /** The pages: the views of actions (history, services), not the forms of steps and the configuration. */
+    /** The pages (the views of actions) and the forms (of steps, build steps and the configuration). */
     private static List<Path> pages() throws IOException {
-        List<Path> out = new ArrayList<>(views(PAGES.resolve("history")));
-        out.addAll(views(PAGES.resolve("services")));
-        return out;
+        return views(PAGES);
     }
 
     @Test
@@ -116,10 +114,17 @@ class JellyViewsTest {
                 }
             }
             assertThat(used).as(view + " uses every key of its bundle").containsAll(bundle.stringPropertyNames());
+            for (String key : bundle.stringPropertyNames()) {
+                assertThat(bundle.getProperty(key)).as(bundleFile + ": " + key + " is a MessageFormat pattern, an apostrophe is ''")
+                        .doesNotContainPattern("(?<!')'(?!')");
+            }
         }
     }
 
-    /** No English left in the pages outside the bundles: only expressions, numbers and punctuation. */
+    /**
+     * No English left in the pages and forms outside the bundles: only expressions, numbers and
+     * punctuation (a form's titles, its buttons' texts and their progress messages included).
+     */
     @Test
     void thePagesHaveNoTextOutsideTheirBundles() throws Exception {
         for (Path view : pages()) {
@@ -132,7 +137,7 @@ class JellyViewsTest {
             NodeList all = doc.getElementsByTagName("*");
             for (int i = 0; i < all.getLength(); i++) {
                 Element e = (Element) all.item(i);
-                for (String attribute : List.of("title", "tooltip", "placeholder", "alt")) {
+                for (String attribute : List.of("title", "tooltip", "placeholder", "alt", "add", "progress", "description")) {
                     String value = EXPRESSION.matcher(e.getAttribute(attribute)).replaceAll("");
                     assertThat(value).as(view + ": " + attribute + " outside a bundle").doesNotContainPattern("\\p{L}{2,}");
                 }
