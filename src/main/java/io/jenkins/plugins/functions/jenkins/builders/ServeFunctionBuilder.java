@@ -8,6 +8,7 @@ import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public class ServeFunctionBuilder extends FunctionBuilder {
     private String ports;
     private String replicas;
     private String serviceType;
+    private String hfTokenCredentialsId;
 
     @DataBoundConstructor
     public ServeFunctionBuilder() {
@@ -56,6 +58,10 @@ public class ServeFunctionBuilder extends FunctionBuilder {
         String type = expand.apply(serviceType);
         if (type != null) {
             fields.put("serviceType", type);
+        }
+        String token = expand.apply(hfTokenCredentialsId);
+        if (token != null) {
+            fields.put(VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID, token);
         }
     }
 
@@ -99,6 +105,19 @@ public class ServeFunctionBuilder extends FunctionBuilder {
     @DataBoundSetter
     public void setServiceType(String serviceType) {
         this.serviceType = FormFields.blankToNull(serviceType);
+    }
+
+    public String getHfTokenCredentialsId() {
+        return hfTokenCredentialsId;
+    }
+
+    /**
+     * The id of a secret text credential holding a Hugging Face token, for a gated or private model
+     * (the {@code vllm} runtime's {@code hfTokenCredentialsId}); a runtime without it refuses it.
+     */
+    @DataBoundSetter
+    public void setHfTokenCredentialsId(String hfTokenCredentialsId) {
+        this.hfTokenCredentialsId = FormFields.blankToNull(hfTokenCredentialsId);
     }
 
     @Extension

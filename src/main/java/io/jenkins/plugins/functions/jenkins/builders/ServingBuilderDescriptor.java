@@ -1,9 +1,17 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
+import hudson.model.Item;
 import hudson.tasks.Builder;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.impl.ServiceSettingsParser;
+import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
+import java.util.Set;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * The descriptor of the builders that start a service ("Serve function", "Deploy function"):
@@ -36,4 +44,18 @@ public abstract class ServingBuilderDescriptor extends FunctionBuilderDescriptor
     public FormValidation doCheckServiceType(@QueryParameter String value) {
         return CHECKS.serviceType(value);
     }
+
+    /** The Hugging Face tokens the job's builds can use: secret texts. */
+    public ListBoxModel doFillHfTokenCredentialsIdItems(@AncestorInPath Item item,
+            @QueryParameter String hfTokenCredentialsId) {
+        return ConfiguredChecks.credentialItems(item, hfTokenCredentialsId, HF_TOKEN_KINDS);
+    }
+
+    @POST
+    public FormValidation doCheckHfTokenCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CONFIGURED.credential(item, value, HF_TOKEN_KINDS, VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID,
+                VllmFunctionParser.HF_TOKEN_RULE);
+    }
+
+    static final Set<CredentialValue.Kind> HF_TOKEN_KINDS = Set.of(CredentialValue.Kind.SECRET_TEXT);
 }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.model.ActionKind;
 import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
+import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,7 @@ public class ServeFunctionStep extends FunctionStep {
     private String serviceType;
     private Map<String, Object> readinessProbe;
     private Object readyTimeout;
+    private String hfTokenCredentialsId;
 
     @DataBoundConstructor
     public ServeFunctionStep() {
@@ -94,6 +96,20 @@ public class ServeFunctionStep extends FunctionStep {
         this.readyTimeout = readyTimeout;
     }
 
+    public String getHfTokenCredentialsId() {
+        return hfTokenCredentialsId;
+    }
+
+    /**
+     * The id of a secret text credential holding a Hugging Face token (the {@code vllm} runtime's
+     * field): a setter of its own only so the Snippet Generator offers the credentials as a
+     * drop-down; the step passes it on as the function's field, which a runtime without it refuses.
+     */
+    @DataBoundSetter
+    public void setHfTokenCredentialsId(String hfTokenCredentialsId) {
+        this.hfTokenCredentialsId = blankToNull(hfTokenCredentialsId);
+    }
+
     java.time.Duration readyTimeoutDuration() throws io.jenkins.plugins.functions.spec.SpecException {
         return io.jenkins.plugins.functions.model.Durations.parse("readyTimeout", readyTimeout);
     }
@@ -105,6 +121,7 @@ public class ServeFunctionStep extends FunctionStep {
         put(m, "replicas", replicas);
         put(m, "serviceType", serviceType);
         put(m, "readinessProbe", readinessProbe);
+        put(m, VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID, hfTokenCredentialsId);
         return m;
     }
 

@@ -1,7 +1,15 @@
 package io.jenkins.plugins.functions.jenkins.steps;
 
+import hudson.model.Item;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
+import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
+import java.util.Set;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * The descriptor of the steps that start a service ({@code serveFunction}, {@code
@@ -28,4 +36,18 @@ public abstract class ServingStepDescriptor extends FunctionStepDescriptor {
     public FormValidation doCheckReadyTimeout(@QueryParameter String value) {
         return CHECKS.readyTimeout(value);
     }
+
+    /** The Hugging Face tokens the job's builds can use: secret texts. */
+    public ListBoxModel doFillHfTokenCredentialsIdItems(@AncestorInPath Item item,
+            @QueryParameter String hfTokenCredentialsId) {
+        return ConfiguredChecks.credentialItems(item, hfTokenCredentialsId, HF_TOKEN_KINDS);
+    }
+
+    @POST
+    public FormValidation doCheckHfTokenCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return CONFIGURED.credential(item, value, HF_TOKEN_KINDS, VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID,
+                VllmFunctionParser.HF_TOKEN_RULE);
+    }
+
+    static final Set<CredentialValue.Kind> HF_TOKEN_KINDS = Set.of(CredentialValue.Kind.SECRET_TEXT);
 }

@@ -29,6 +29,9 @@ public final class VllmFunctionParser {
     public static final String MAX_MODEL_LEN = "maxModelLen";
     public static final String DTYPE = "dtype";
     public static final String HF_TOKEN_CREDENTIALS_ID = "hfTokenCredentialsId";
+    /** What {@link #HF_TOKEN_CREDENTIALS_ID} takes, in the words of its form check. */
+    public static final String HF_TOKEN_RULE = "the id of a secret text credential holding a Hugging Face token"
+            + " that this job can use";
     public static final String RESOURCES = "resources";
     public static final String PROFILE = ModelFields.PROFILE;
     public static final String STARTUP_TIMEOUT = "startupTimeout";

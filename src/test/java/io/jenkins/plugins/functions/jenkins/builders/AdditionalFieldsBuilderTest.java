@@ -18,6 +18,7 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.FunctionRuntime;
 import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdditionalFieldsBuilderTest {
 
+    private static final String TOKEN = "hf_s3cretT0ken";
     private static final Profile GPU = new Profile("gpu-small", Map.of("gpu", "l4"), List.of(), null, null, null,
             "nvidia.com/gpu", null, List.of());
 
@@ -65,7 +67,8 @@ class AdditionalFieldsBuilderTest {
         installed.add(new GreetingRuntime());
         RuntimeRegistry runtimes = new RuntimeRegistry(installed);
         previous = Clusters.setResolver(build -> new Clusters.Target(engine, "default", runtimes, builds::get)
-                .withProfiles(Map.of("gpu-small", GPU)));
+                .withProfiles(Map.of("gpu-small", GPU))
+                .withCredentials((id, b) -> "hf-token".equals(id) ? CredentialValue.secretText(id, TOKEN) : null));
     }
 
     @AfterEach
@@ -118,6 +121,42 @@ class AdditionalFieldsBuilderTest {
         Container c = server("llm");
         assertThat(c.getArgs()).contains("--model=Qwen/Qwen2.5-0.5B-Instruct", "--max-model-len=4096");
         assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu").containsKey("memory");
+    }
+
+    @Test
+    void theHuggingFaceTokenHasABoxOfItsOwnWhoseCredentialReachesThePodsOnlyThroughASecret() throws Exception {
+        sim.onImage("vllm/vllm-openai:*", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        FakeBuild build = build("team/llm", 5);
+        ServeFunctionBuilder builder = new ServeFunctionBuilder();
+        builder.setName("llm");
+        builder.setRuntime("vllm");
+        builder.setHfTokenCredentialsId("${HF_CREDENTIAL}");
+        builder.setAdditionalFields("model: meta-llama/Llama-3.2-1B-Instruct");
+
+        builder.perform(build, null, env("HF_CREDENTIAL", "hf-token"), null, listener);
+
+        Container c = server("llm");
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef()).isNotNull();
+        });
+        String secret = c.getEnv().stream().filter(e -> e.getValueFrom() != null
+                && e.getValueFrom().getSecretKeyRef() != null).findFirst().orElseThrow()
+                .getValueFrom().getSecretKeyRef().getName();
+        assertThat(client.secrets().inNamespace("default").withName(secret).get().getStringData().values()
+                .stream().anyMatch(TOKEN::equals) || client.secrets().inNamespace("default").withName(secret).get()
+                .getData().values().stream().anyMatch(v -> new String(java.util.Base64.getDecoder().decode(v),
+                        StandardCharsets.UTF_8).equals(TOKEN))).as("the token is in the run's Secret").isTrue();
+        assertThat(client.apps().deployments().inNamespace("default").withName("llm").get().toString())
+                .doesNotContain(TOKEN);
+        assertThat(logBuffer.toString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
+        assertThat(FunctionRunAction.of(build).get(0).getSpec()).contains("hf-token").doesNotContain(TOKEN);
+
+        builder.setHfTokenCredentialsId(null);
+        builder.setAdditionalFields("model: a/b\nhfTokenCredentialsId: hf-token");
+        assertThatThrownBy(() -> builder.perform(build("team/llm", 6), null, env(), null, listener))
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("hfTokenCredentialsId has a field of its own in this form");
     }
 
     @Test

@@ -247,6 +247,25 @@ class BuilderFormChecksTest {
     }
 
     @Test
+    void theHuggingFaceTokenIsADropDownOfSecretTextsCheckedAsTheRuntimeReadsIt() {
+        jenkins.credential("hf-token", CredentialValue.Kind.SECRET_TEXT, "secret text")
+                .credential("harbor-robot", CredentialValue.Kind.USERNAME_PASSWORD, "username with password");
+        FakeItem app = FakeItem.configurable("team-a/llm");
+
+        assertThat(serve.doFillHfTokenCredentialsIdItems(app, "")).extracting(o -> o.value)
+                .containsExactly("", "hf-token");
+        assertThat(jenkins.lists()).singleElement().satisfies(r -> {
+            assertThat(r.context()).isSameAs(app);
+            assertThat(r.kinds()).isEqualTo(Set.of(CredentialValue.Kind.SECRET_TEXT));
+        });
+        assertThat(serve.doCheckHfTokenCredentialsId(app, "hf-token").kind).isEqualTo(Kind.OK);
+        assertThat(serve.doCheckHfTokenCredentialsId(app, "harbor-robot").getMessage())
+                .isEqualTo("field 'hfTokenCredentialsId': value 'harbor-robot' is not allowed: the id of a secret text"
+                        + " credential holding a Hugging Face token that this job can use, not username with password");
+        assertThat(serve.doCheckHfTokenCredentialsId(app, "${HF}").kind).isEqualTo(Kind.WARNING);
+    }
+
+    @Test
     void whoMayNotPickCredentialsSeesOnlyTheCurrentValue() {
         jenkins.credential("harbor-robot", CredentialValue.Kind.USERNAME_PASSWORD, "username with password");
 

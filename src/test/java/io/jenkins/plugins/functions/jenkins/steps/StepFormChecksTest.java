@@ -96,6 +96,20 @@ class StepFormChecksTest {
     }
 
     @Test
+    void serveFunctionTakesAHuggingFaceTokenFromTheDropDownOfSecretTexts() {
+        jenkins.credential("hf-token", CredentialValue.Kind.SECRET_TEXT, "secret text")
+                .credential("robot", CredentialValue.Kind.USERNAME_PASSWORD, "username with password");
+        FakeItem pipeline = FakeItem.configurable("team/llm");
+
+        assertThat(serve.doFillHfTokenCredentialsIdItems(pipeline, null)).extracting(o -> o.value)
+                .containsExactly("", "hf-token");
+        assertThat(serve.doCheckHfTokenCredentialsId(pipeline, "robot").getMessage())
+                .startsWith("field 'hfTokenCredentialsId': value 'robot' is not allowed: the id of a secret text")
+                .endsWith(", not username with password");
+        assertThat(serve.doCheckHfTokenCredentialsId(pipeline, "hf-token").kind).isEqualTo(Kind.OK);
+    }
+
+    @Test
     void stopNeedsAName() {
         assertThat(stop.doCheckName(null).getMessage()).startsWith("field 'name' is missing");
         assertThat(stop.doCheckNamespace("team-a").kind).isEqualTo(Kind.OK);
