@@ -23,6 +23,8 @@ import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import jenkins.tasks.SimpleBuildStep;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -117,7 +119,14 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         put(fields, "serviceAccount", x.apply(serviceAccount));
         put(fields, "profile", x.apply(profile));
         addFields(fields, x);
-        fields.putAll(additionalFields(x));
+        Map<String, Object> additional = additionalFields(x);
+        for (String key : additional.keySet()) {
+            if (fields.containsKey(key)) {
+                throw new SpecException(ADDITIONAL_FIELDS + "." + key, String.valueOf(additional.get(key)),
+                        String.format(BOTH_RULE, key)).withOrigin(caller());
+            }
+        }
+        fields.putAll(additional);
         return new FunctionCall(caller(), action(), x.apply(file), fields,
                 FormFields.mapping(caller(), "parameters", x.apply(parameters)), x.apply(namespace),
                 x.apply(timeout), failOnError);
@@ -360,13 +369,25 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
             return Map.of();
         }
         try {
-            return ExtraFields.check(given, ADDITIONAL_FIELDS, ExtraFields.argumentsOf(getClass()), OWN_FIELD_RULE);
+            Set<String> own = new TreeSet<>(ExtraFields.argumentsOf(getClass()));
+            own.removeAll(alsoAdditionalFields());
+            return ExtraFields.check(given, ADDITIONAL_FIELDS, own, OWN_FIELD_RULE);
         } catch (SpecException e) {
             throw e.withOrigin(caller());
         }
     }
 
+    /**
+     * Fields that got a box of their own after jobs had saved them in the additional fields: still
+     * taken there (the job keeps working), but not in both places.
+     */
+    protected Set<String> alsoAdditionalFields() {
+        return Set.of();
+    }
+
     static final String ADDITIONAL_FIELDS = "additionalFields";
+    /** What a field given both in its box and in the additional fields is told. */
+    static final String BOTH_RULE = "%s is also given in its own field of this form: give it in one place";
     /** What an additional field that has a box of its own in the form is told. */
     static final String OWN_FIELD_RULE = "%s has a field of its own in this form: give it there, not in the additional fields";
 }

@@ -152,11 +152,27 @@ class AdditionalFieldsBuilderTest {
         assertThat(logBuffer.toString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
         assertThat(FunctionRunAction.of(build).get(0).getSpec()).contains("hf-token").doesNotContain(TOKEN);
 
-        builder.setHfTokenCredentialsId(null);
-        builder.setAdditionalFields("model: a/b\nhfTokenCredentialsId: hf-token");
-        assertThatThrownBy(() -> builder.perform(build("team/llm", 6), null, env(), null, listener))
-                .isInstanceOf(AbortException.class)
-                .hasMessageContaining("hfTokenCredentialsId has a field of its own in this form");
+        builder.setAdditionalFields("model: a/b\nhfTokenCredentialsId: other-token");
+        assertThatThrownBy(() -> builder.perform(build("team/llm", 6), null, env("HF_CREDENTIAL", "hf-token"), null,
+                listener)).isInstanceOf(AbortException.class)
+                .hasMessage("Serve function: field 'additionalFields.hfTokenCredentialsId': value 'other-token' is not"
+                        + " allowed: hfTokenCredentialsId is also given in its own field of this form: give it in one"
+                        + " place");
+    }
+
+    @Test
+    void aJobThatWroteTheHuggingFaceTokenInTheAdditionalFieldsBeforeItHadABoxStillServes() throws Exception {
+        sim.onImage("vllm/vllm-openai:*", PodBehavior.longRunning().readyAfter(Duration.ofMillis(100)));
+        FakeBuild build = build("team/llm", 7);
+        ServeFunctionBuilder builder = new ServeFunctionBuilder();
+        builder.setName("llm");
+        builder.setRuntime("vllm");
+        builder.setAdditionalFields("model: meta-llama/Llama-3.2-1B-Instruct\nhfTokenCredentialsId: hf-token");
+
+        builder.perform(build, null, env(), null, listener);
+
+        assertThat(server("llm").getEnv()).anySatisfy(e -> assertThat(e.getValueFrom()).isNotNull());
+        assertThat(FunctionRunAction.of(build).get(0).getSpec()).contains("hf-token").doesNotContain(TOKEN);
     }
 
     @Test
