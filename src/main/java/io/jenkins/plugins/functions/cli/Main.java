@@ -8,8 +8,6 @@ import io.jenkins.plugins.functions.kubernetes.KubernetesClients;
 import io.jenkins.plugins.functions.kubernetes.LogLine;
 import io.jenkins.plugins.functions.kubernetes.RunHandle;
 import io.jenkins.plugins.functions.kubernetes.RunListener;
-import io.jenkins.plugins.functions.model.ActionKind;
-import io.jenkins.plugins.functions.model.Durations;
 import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.observability.TraceContext;
 import io.jenkins.plugins.functions.run.RunOutcome;
@@ -28,7 +26,6 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import io.jenkins.plugins.functions.spec.FunctionSpecReader;
-import io.jenkins.plugins.functions.spec.Names;
 import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
@@ -37,7 +34,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +103,7 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "render":
-                    return render(Options.parse(rest), out, err);
+                    return render(CommandOptions.parse(rest), out, err);
                 case "run":
                     return runCommand(rest, out, err);
                 case "help":
@@ -128,7 +124,7 @@ public final class Main {
         }
     }
 
-    private static int render(Options options, PrintStream out, PrintStream err) {
+    private static int render(CommandOptions options, PrintStream out, PrintStream err) {
         try {
             FunctionSpec function = read(options);
             Plan plan = plan(function, options, "render-" + function.version().substring(0, 8),
@@ -146,7 +142,7 @@ public final class Main {
     }
 
     /** Reads and validates the function file with the runtimes on the class path. */
-    private static FunctionSpec read(Options options) throws IOException, SpecException {
+    private static FunctionSpec read(CommandOptions options) throws IOException, SpecException {
         byte[] yaml;
         try (InputStream in = Files.newInputStream(options.file())) {
             // one byte more than allowed is enough for the reader to refuse an oversized file
@@ -163,7 +159,7 @@ public final class Main {
         return runtimes().validate(spec);
     }
 
-    private static Plan plan(FunctionSpec function, Options options, String runId, String namespace)
+    private static Plan plan(FunctionSpec function, CommandOptions options, String runId, String namespace)
             throws SpecException {
         return plan(function, options, runId, namespace, false);
     }
@@ -172,7 +168,7 @@ public final class Main {
      * @param placeholders render only: credentials stand for themselves ({@code <id>}), as the
      *                     command line cannot resolve Jenkins credentials; run refuses them
      */
-    private static Plan plan(FunctionSpec function, Options options, String runId, String namespace,
+    private static Plan plan(FunctionSpec function, CommandOptions options, String runId, String namespace,
             boolean placeholders) throws SpecException {
         Map<String, CredentialValue> credentials = new LinkedHashMap<>();
         for (Map.Entry<String, CredentialRef> e : PodFields.credentialRefs(function).entrySet()) {
@@ -236,7 +232,7 @@ public final class Main {
      * waits for its end. Ctrl-C stops the run (its Job is deleted) before exiting.
      */
     private static int runCommand(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-        Options options = Options.parse(args);
+        CommandOptions options = CommandOptions.parse(args);
         FunctionSpec function;
         try {
             function = read(options);
@@ -326,107 +322,5 @@ public final class Main {
             id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return id.toString();
-    }
-
-    /** {@code 90s}, {@code 10m}, {@code 2h}, {@code 1d}, or parts of these together ({@code 1h30m}). */
-    static Duration parseDuration(String text) throws UsageException {
-        try {
-            if (text == null || text.matches("\\d+")) {
-                throw new SpecException("--timeout", text, "a unit is needed");
-            }
-            return Durations.parse("--timeout", text);
-        } catch (SpecException | ArithmeticException e) {
-            throw new UsageException("--timeout '" + text + "' is not a duration such as 90s, 10m, 2h or 1h30m");
-        }
-    }
-
-    /** A mistake in the command line itself: answered with the usage text and exit code 64. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** The options of {@code render} and {@code run}; a null namespace means the command's default. */
-    record Options(Path file, ActionKind action, String namespace, Map<String, Object> parameters, Duration timeout,
-                   Path kubeconfig, Path profiles) {
-
-        static Options parse(List<String> args) throws UsageException {
-            Path file = null;
-            ActionKind action = ActionKind.JOB;
-            String namespace = null;
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            Duration timeout = null;
-            Path kubeconfig = null;
-            Path profiles = null;
-            for (int i = 0; i < args.size(); i++) {
-                String arg = args.get(i);
-                String name = arg;
-                String value = null;
-                if (arg.startsWith("--") && arg.contains("=")) {
-                    name = arg.substring(0, arg.indexOf('='));
-                    value = arg.substring(arg.indexOf('=') + 1);
-                }
-                switch (name) {
-                    case "--action", "--namespace", "--param", "--timeout", "--kubeconfig", "--profiles" -> {
-                        if (value == null) {
-                            if (i + 1 >= args.size()) {
-                                throw new UsageException(name + " needs a value");
-                            }
-                            value = args.get(++i);
-                        }
-                        switch (name) {
-                            case "--action" -> action = action(value);
-                            case "--namespace" -> namespace = namespace(value);
-                            case "--param" -> parameter(parameters, value);
-                            case "--kubeconfig" -> kubeconfig = Path.of(value);
-                            case "--profiles" -> profiles = Path.of(value);
-                            default -> timeout = parseDuration(value);
-                        }
-                    }
-                    default -> {
-                        if (arg.startsWith("-")) {
-                            throw new UsageException("unknown option '" + arg + "'");
-                        }
-                        if (file != null) {
-                            throw new UsageException("one function file at a time, not also '" + arg + "'");
-                        }
-                        file = Path.of(arg);
-                    }
-                }
-            }
-            if (file == null) {
-                throw new UsageException("which function file?");
-            }
-            return new Options(file, action, namespace, parameters, timeout, kubeconfig, profiles);
-        }
-
-        private static ActionKind action(String value) throws UsageException {
-            try {
-                return ActionKind.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-
-        private static String namespace(String value) throws UsageException {
-            if (!Names.isDns1123Label(value)) {
-                throw new UsageException("--namespace '" + value + "' " + Names.DNS_1123_LABEL_RULE);
-            }
-            return value;
-        }
-
-        private static void parameter(Map<String, Object> parameters, String value) throws UsageException {
-            int eq = value.indexOf('=');
-            if (eq <= 0) {
-                throw new UsageException("--param '" + value + "' is not key=value");
-            }
-            String key = value.substring(0, eq);
-            if (parameters.putIfAbsent(key, value.substring(eq + 1)) != null) {
-                throw new UsageException("--param '" + key + "' is given twice");
-            }
-        }
     }
 }

@@ -9,9 +9,7 @@ import io.jenkins.plugins.functions.run.RunState;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  * up. It holds no thread: every method reacts to an event and returns.
  */
 final class JobRun extends AbstractRun {
-
 
     private LogFollower.Follow follow;
     private boolean followLive;
@@ -66,7 +63,6 @@ final class JobRun extends AbstractRun {
     public synchronized void resumed() {
         accepted("Following " + ref + " again");
     }
-
 
     /**
      * The namespace's Jobs and Pods cannot be watched (most often: the plugin's service account
@@ -340,36 +336,9 @@ final class JobRun extends AbstractRun {
         }
     }
 
-    /** Decides the outcome from the container's terminated state and the Job's conditions. */
+    /** Decides the outcome from the container's terminated state and the Job's conditions (JobOutcomes). */
     private void finishFromStatus() {
-        Optional<JobCondition> end = lastJob == null ? Optional.empty() : PodReading.finished(lastJob);
-        boolean deadline = end.isPresent() && "DeadlineExceeded".equals(end.get().getReason());
-        Integer exitCode = terminated == null ? null : terminated.getExitCode();
-        Instant started = terminated == null ? null : PodReading.time(terminated.getStartedAt());
-        Instant finished = terminated == null ? Instant.now() : PodReading.time(terminated.getFinishedAt());
-        Map<String, Object> outputs = Outputs.parse(terminated == null ? null : terminated.getMessage());
-        RunOutcome result;
-        if (deadline) {
-            Long seconds = lastJob.getSpec() == null ? null : lastJob.getSpec().getActiveDeadlineSeconds();
-            result = new RunOutcome(RunState.ERROR, exitCode, "DeadlineExceeded",
-                    "the run exceeded its timeout" + (seconds == null ? "" : " of " + seconds + "s")
-                            + " and was stopped", outputs, started, finished);
-        } else if (terminated != null) {
-            boolean ok = exitCode != null && exitCode == 0;
-            String reason = terminated.getReason() != null ? terminated.getReason() : (ok ? "Completed" : "Error");
-            String message = ok ? "the function completed"
-                    : "OOMKilled".equals(reason) ? "the container ran out of memory (exit code " + exitCode + ")"
-                    : "the container exited with code " + exitCode;
-            result = new RunOutcome(ok ? RunState.COMPLETED : RunState.ERROR, exitCode, reason, message, outputs,
-                    started, finished);
-        } else if (end.isPresent() && "Complete".equals(end.get().getType())) {
-            result = new RunOutcome(RunState.COMPLETED, 0, "Completed", "the function completed", outputs, null,
-                    Instant.now());
-        } else {
-            String reason = end.map(JobCondition::getReason).orElse("Failed");
-            String message = end.map(JobCondition::getMessage).orElse("the Job failed");
-            result = new RunOutcome(RunState.ERROR, null, reason, message, outputs, null, Instant.now());
-        }
+        RunOutcome result = JobOutcomes.fromStatus(lastJob, terminated);
         complete(result, engine.options().deleteWhenDone() || !result.succeeded());
     }
 
@@ -424,17 +393,10 @@ final class JobRun extends AbstractRun {
         }
         pendingTimer = null;
         long seconds = engine.options().pendingTimeout().toSeconds();
-        String message = podName == null
-                ? "no pod was created for " + ref + " within " + seconds + "s (pendingTimeout); a ResourceQuota,"
-                        + " LimitRange or admission policy may refuse it: see kubectl describe job -n "
-                        + ref.namespace() + " " + ref.name()
-                : "the container of pod " + ref.namespace() + "/" + podName + " did not start within " + seconds
-                        + "s (pendingTimeout)";
+        String message = JobOutcomes.pendingTooLong(ref, podName, seconds);
         listener.onEvent("Failing " + ref + ": " + message);
         finishing = true;
         closeFollow();
         complete(RunOutcome.error("PendingTooLong", message), true);
     }
-
-
 }

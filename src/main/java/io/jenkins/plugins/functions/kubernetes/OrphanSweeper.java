@@ -57,9 +57,6 @@ public final class OrphanSweeper {
 
     private static final Logger LOGGER = Logger.getLogger(OrphanSweeper.class.getName());
 
-    /** Actions whose objects outlive the build that started them. */
-    static final Set<String> SERVICE_ACTIONS = Set.of("serve", "deploy");
-
     /** What became of the build that started a run. */
     public enum BuildStatus {
         /** The build is still running: its objects are kept. */
@@ -289,18 +286,10 @@ public final class OrphanSweeper {
 
     /**
      * The label selector of the lists: the plugin's objects from a Jenkins build, services
-     * excluded on the server's side already (and again here: a selector is only a filter).
+     * excluded on the server's side already (and again in OrphanRules: a selector is only a filter).
      */
     public String selector() {
-        StringBuilder s = new StringBuilder(RunLabels.MANAGED_SELECTOR)
-                .append(',').append(RunLabels.JENKINS_BUILD);
-        for (String action : SERVICE_ACTIONS.stream().sorted().toList()) {
-            s.append(',').append(RunLabels.ACTION).append("!=").append(action);
-        }
-        if (options.controller() != null) {
-            s.append(',').append(RunLabels.CONTROLLER).append('=').append(options.controller());
-        }
-        return s.toString();
+        return OrphanRules.selector(options.controller());
     }
 
     /** One pass over the namespaces; returns what it did. Never throws for a cluster error. */
@@ -364,36 +353,20 @@ public final class OrphanSweeper {
     private void judge(String namespace, Kind kind, HasMetadata item, Builds builds,
             Map<String, BuildStatus> statuses, Instant now, Result result) {
         ObjectMeta meta = item.getMetadata();
-        Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
-        Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
-        if (meta.getDeletionTimestamp() != null) {
-            return; // already going
-        }
-        if (!RunLabels.MANAGER.equals(labels.get(RunLabels.MANAGED_BY))
-                || options.controller() != null && !options.controller().equals(labels.get(RunLabels.CONTROLLER))) {
-            result.unattributed++;
+        OrphanRules.Verdict verdict = OrphanRules.judge(meta, options, followed, now);
+        if (verdict.kept() != null) {
+            switch (verdict.kept()) {
+                case GOING -> { } // already going
+                case UNATTRIBUTED -> result.unattributed++;
+                case SERVICE -> result.services++;
+                case FOLLOWED -> result.active++;
+                case YOUNG -> result.young++;
+            }
             return;
         }
-        if (SERVICE_ACTIONS.contains(labels.get(RunLabels.ACTION))) {
-            result.services++;
-            return;
-        }
-        String runId = labels.get(RunLabels.RUN_ID);
-        if (runId != null && followed.test(runId)) {
-            result.active++;
-            return;
-        }
-        String job = annotations.get(RunLabels.JENKINS_JOB_ANNOTATION);
-        Integer build = number(labels.get(RunLabels.JENKINS_BUILD));
-        if (job == null || job.isEmpty() || build == null) {
-            result.unattributed++;
-            return;
-        }
-        Instant created = PodReading.time(meta.getCreationTimestamp());
-        if (created == null || Duration.between(created, now).compareTo(options.minAge()) < 0) {
-            result.young++;
-            return;
-        }
+        String runId = verdict.runId();
+        String job = verdict.job();
+        int build = verdict.build();
         String buildId = job + "#" + build;
         BuildStatus status = statuses.get(buildId);
         if (status == null) {
@@ -424,18 +397,6 @@ public final class OrphanSweeper {
             }
         } catch (KubernetesClientException e) {
             result.errors.add("cannot delete " + what + ": " + FunctionEngine.describe(e));
-        }
-    }
-
-    private static Integer number(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            return n > 0 ? n : null;
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 }

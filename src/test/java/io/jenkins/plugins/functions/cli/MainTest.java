@@ -259,14 +259,14 @@ class MainTest {
     }
 
     @Test
-    void durations() throws Main.UsageException {
-        assertThat(Main.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(Main.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(Main.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(Main.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(Main.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    void durations() throws UsageException {
+        assertThat(CommandOptions.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(CommandOptions.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(CommandOptions.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(CommandOptions.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(CommandOptions.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
         for (String bad : List.of("", "10", "m", "1.5h", "-5m", "10 m", "99999999999999999999s")) {
-            assertThatThrownBy(() -> Main.parseDuration(bad)).as(bad).isInstanceOf(Main.UsageException.class);
+            assertThatThrownBy(() -> CommandOptions.parseDuration(bad)).as(bad).isInstanceOf(UsageException.class);
         }
     }
 
