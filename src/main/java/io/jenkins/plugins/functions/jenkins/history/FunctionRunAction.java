@@ -3,7 +3,6 @@ package io.jenkins.plugins.functions.jenkins.history;
 import hudson.model.Api;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Messages;
-import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import java.util.ArrayList;
@@ -74,42 +73,6 @@ public class FunctionRunAction implements RunAction2 {
     /** The runs recorded on a build, in the order they started. */
     public static List<FunctionRunAction> of(Run<?, ?> build) {
         return build.getActions(FunctionRunAction.class);
-    }
-
-    /** The run of that id on a build, or null. */
-    public static FunctionRunAction find(Run<?, ?> build, String runId) {
-        for (FunctionRunAction a : of(build)) {
-            if (runId.equals(a.getRunId())) {
-                return a;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Ends a run recorded on a build (a served function stopped or replaced, maybe from another
-     * build): its record moves to STOPPED with the reason, keeping its outputs; its file is
-     * written and the build's save requested. Nothing happens if the run is not on that build or
-     * not RUNNING.
-     *
-     * @return whether a record was changed
-     */
-    public static boolean stopRecorded(Run<?, ?> owner, String runId, String reason, String message) {
-        if (owner == null || runId == null) {
-            return false;
-        }
-        FunctionRunAction action = find(owner, runId);
-        if (action == null) {
-            return false;
-        }
-        RunRecord r = action.getRecord();
-        if (r.getState() != RunState.RUNNING) {
-            return false;
-        }
-        r.finish(RunOutcome.stopped(reason, message), r.getOutputs());
-        action.recordChanged();
-        BuildSaves.request(owner);
-        return true;
     }
 
     /**
