@@ -277,9 +277,7 @@ public class FunctionRunAction implements RunAction2 {
 
     @Exported(visibility = 3)
     public List<StateTransition> getTransitions() {
-        List<StateTransition> out = new ArrayList<>();
-        getRecord().getTransitions().forEach(t -> out.add(new StateTransition(t)));
-        return out;
+        return StateTransition.of(getRecord());
     }
 
     // ------------------------------------------------------------------ run history (issue 4)
@@ -347,9 +345,7 @@ public class FunctionRunAction implements RunAction2 {
     /** The Kubernetes objects of the run, kind, namespace and name apart. */
     @Exported(name = "kubernetesObjects", visibility = 3)
     public List<KubernetesObject> getKubernetesObjects() {
-        List<KubernetesObject> out = new ArrayList<>();
-        getRecord().getObjects().forEach(o -> out.add(new KubernetesObject(o)));
-        return out;
+        return KubernetesObject.of(getRecord());
     }
 
     /** A service's URL (the {@code url} output of {@code serve}), else null. */
@@ -431,10 +427,7 @@ public class FunctionRunAction implements RunAction2 {
     /** The links of the global configuration to the run's logs, traces and dashboards; none when none are configured. */
     @Exported(visibility = 3)
     public List<RunLinkView> getLinks() {
-        List<RunLinkView> out = new ArrayList<>();
-        io.jenkins.plugins.functions.jenkins.observability.RunLinks.of(getRecord(), owner)
-                .forEach(l -> out.add(new RunLinkView(l.name(), l.url())));
-        return out;
+        return RunLinkView.of(getRecord(), owner);
     }
 
     // ------------------------------------------------------------------ pages read at a glance (issue 11)
@@ -473,8 +466,6 @@ public class FunctionRunAction implements RunAction2 {
     /** The inputs the run took, each with the run of this build that produced it (when one did). */
     @Exported(visibility = 3)
     public List<InputView> getInputs() {
-        List<InputView> views = new java.util.ArrayList<>();
-        getRecord().getInputs().forEach(i -> views.add(new InputView(i)));
-        return views;
+        return InputView.of(getRecord());
     }
 }
