@@ -7,6 +7,7 @@ import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.jenkins.config.KubernetesPluginCloud;
+import io.jenkins.plugins.functions.jenkins.config.RunSettings;
 import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.jenkins.observability.JenkinsMetrics;
 import io.jenkins.plugins.functions.kubernetes.EngineMetrics;
@@ -20,6 +21,7 @@ import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.RuntimeRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -241,8 +243,9 @@ public final class Clusters {
      */
     public static FunctionEngine configuredEngine() throws IOException {
         FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
-        EngineOptions options = config.engineOptions();
-        KubernetesPluginCloud.Connection cloud = config.cloudConnection();
+        RunSettings runSettings = RunSettings.of(config);
+        EngineOptions options = runSettings.engineOptions();
+        KubernetesPluginCloud.Connection cloud = runSettings.cloudConnection();
         FunctionEngine engine;
         if (cloud != null) {
             engine = ENGINES.computeIfAbsent("cloud:" + config.getCloudName() + "@" + System.identityHashCode(cloud.client()),
@@ -266,8 +269,9 @@ public final class Clusters {
 
     private static Target fromConfiguration(Run<?, ?> build) throws IOException {
         FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
-        EngineOptions options = config.engineOptions();
-        KubernetesPluginCloud.Connection cloud = config.cloudConnection();
+        RunSettings runSettings = RunSettings.of(config);
+        EngineOptions options = runSettings.engineOptions();
+        KubernetesPluginCloud.Connection cloud = runSettings.cloudConnection();
         FunctionEngine engine;
         String connectionNamespace;
         if (cloud != null) {
@@ -278,7 +282,7 @@ public final class Clusters {
                     key -> new FunctionEngine(cloud.client(), options));
             connectionNamespace = cloud.namespace() != null ? cloud.namespace() : engine.client().getNamespace();
         } else {
-            ClusterSettings settings = config.settingsFor(build);
+            ClusterSettings settings = runSettings.settingsFor(build);
             engine = ENGINES.computeIfAbsent(settings.fingerprint(),
                     key -> new FunctionEngine(KubernetesClients.create(settings), options));
             // the kubeconfig context's, or the namespace of the pod Jenkins runs in
@@ -290,13 +294,13 @@ public final class Clusters {
         observe(engine, config);
         String namespace = config.getNamespace() != null ? config.getNamespace()
                 : connectionNamespace != null ? connectionNamespace : FALLBACK_NAMESPACE;
-        return new Target(engine, namespace, FunctionRuntimeProvider.registry(), config.namespacePolicyForJob(namespace, jobName(build)),
-                config.podSecurity(), config.getControllerId())
-                .withProfiles(config.profileMap())
+        return new Target(engine, namespace, FunctionRuntimeProvider.registry(), runSettings.namespacePolicyForJob(namespace, jobName(build)),
+                runSettings.podSecurity(), config.getControllerId())
+                .withProfiles(runSettings.profileMap())
                 .withCredentials(Clusters::credentialInContext)
                 .withBuilderImage(config.getBuilderImage())
                 .withArtifactStores(profile -> {
-                    io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig c = config.artifactStoreFor(profile);
+                    io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig c = runSettings.artifactStoreFor(profile);
                     return c == null ? null : c.toAccess();
                 });
     }
@@ -310,8 +314,9 @@ public final class Clusters {
         if (engine.metrics() != metrics) {
             engine.withMetrics(metrics);
         }
-        if (!engine.usageInterval().equals(config.usageInterval())) {
-            engine.sampleUsageEvery(config.usageInterval());
+        Duration usageInterval = RunSettings.of(config).usageInterval();
+        if (!engine.usageInterval().equals(usageInterval)) {
+            engine.sampleUsageEvery(usageInterval);
         }
     }
 

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.ArtifactStoreConfig;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.RunSettings;
 import io.jenkins.plugins.functions.model.ArtifactUri;
 import io.jenkins.plugins.functions.model.StoreKeys;
 import io.jenkins.plugins.functions.run.RunRecord;
@@ -138,7 +139,7 @@ public final class DownloadLinks implements AutoCloseable {
      * credential as the build finds it (not tracked: a page view is not a use by the build).
      */
     private static DownloadLinks fromConfiguration(Run<?, ?> build, RunRecord record) {
-        ArtifactStoreConfig config = FunctionRuntimesConfiguration.get()
+        ArtifactStoreConfig config = RunSettings.of(FunctionRuntimesConfiguration.get())
                 .artifactStoreFor(RunArtifactsSetup.profileOf(record));
         return forStore(config == null ? null : config.toAccess(), id -> {
             StandardUsernamePasswordCredentials key = CredentialsProvider.findCredentialById(id,

@@ -3,7 +3,6 @@ package io.jenkins.plugins.functions.jenkins.config;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
-import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
@@ -13,12 +12,9 @@ import io.jenkins.plugins.functions.kubernetes.ClusterSettings;
 import io.jenkins.plugins.functions.kubernetes.EngineOptions;
 import io.jenkins.plugins.functions.runtime.FolderNamespaces;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
-import io.jenkins.plugins.functions.runtime.PodSecurity;
 import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
 import io.jenkins.plugins.functions.spec.Names;
-import java.io.IOException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import org.jenkinsci.Symbol;
@@ -44,7 +40,8 @@ import org.springframework.security.access.AccessDeniedException;
  * <p>The settings, their form checks and Test connection stay here, where Stapler and
  * configuration-as-code find them; what they mean is worked out beside it: the cluster connection
  * in {@link ClusterCredentials}, the namespace policy in {@link NamespaceSettings}, the profiles in
- * {@link ConfiguredProfiles}, the thresholds in {@link Thresholds}.
+ * {@link ConfiguredProfiles}, the thresholds in {@link Thresholds}, and what the runs and their
+ * engines get of it all in {@link RunSettings}.
  */
 @Extension
 @Symbol("functionRuntimes")
@@ -95,11 +92,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     public void setCloudName(String cloudName) {
         this.cloudName = trimToNull(cloudName);
         save();
-    }
-
-    /** The cloud's client and namespace, when a cloud is configured (null otherwise). */
-    public KubernetesPluginCloud.Connection cloudConnection() throws AbortException {
-        return cloudName == null ? null : KubernetesPluginCloud.connect(cloudName);
     }
 
     public String getServerUrl() {
@@ -254,11 +246,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The engine's profiles, by name. */
-    public java.util.Map<String, io.jenkins.plugins.functions.runtime.Profile> profileMap() throws AbortException {
-        return ConfiguredProfiles.profileMap(getProfiles());
-    }
-
     public String getBuilderImage() {
         return builderImage;
     }
@@ -284,14 +271,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
     public void setArtifactStore(ArtifactStoreConfig artifactStore) {
         this.artifactStore = artifactStore;
         save();
-    }
-
-    /**
-     * The store of a run under this profile (null for none): the profile's own when it has one,
-     * else the global one; null when neither is configured.
-     */
-    public ArtifactStoreConfig artifactStoreFor(String profileName) {
-        return ConfiguredProfiles.artifactStoreFor(profileName, profiles, artifactStore);
     }
 
     /**
@@ -323,15 +302,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The links' templates, in order. */
-    public List<io.jenkins.plugins.functions.observability.LinkTemplate> linkTemplates() {
-        List<io.jenkins.plugins.functions.observability.LinkTemplate> out = new java.util.ArrayList<>();
-        for (RunLinkConfig l : getLinks()) {
-            out.add(l.toTemplate());
-        }
-        return out;
-    }
-
     public Integer getUsageSampleSeconds() {
         return Thresholds.seconds(usageSampleSeconds, io.jenkins.plugins.functions.kubernetes.FunctionEngine.DEFAULT_USAGE_INTERVAL);
     }
@@ -346,34 +316,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The usage sampling interval of the engines. */
-    public Duration usageInterval() {
-        return Duration.ofSeconds(getUsageSampleSeconds());
-    }
-
-    /** The engine's thresholds from this configuration. */
-    public EngineOptions engineOptions() {
-        return EngineOptions.defaults()
-                .withImagePullGrace(Duration.ofSeconds(getImagePullGraceSeconds()))
-                .withUnschedulableGrace(Duration.ofSeconds(getUnschedulableGraceSeconds()))
-                .withConfigErrorGrace(Duration.ofSeconds(getConfigErrorGraceSeconds()))
-                .withPendingTimeout(Duration.ofSeconds(getPendingTimeoutSeconds()));
-    }
-
-    /** The namespaces runs may use, given the default namespace they go to. */
-    public NamespacePolicy namespacePolicy(String defaultNamespace) throws AbortException {
-        return NamespaceSettings.namespacePolicy(defaultNamespace, allowedNamespaces);
-    }
-
-    /** The namespaces the runs of a job may use: its folder's rule, else the allowed namespaces. */
-    public NamespacePolicy namespacePolicyForJob(String defaultNamespace, String jobFullName) throws AbortException {
-        return NamespaceSettings.namespacePolicy(defaultNamespace, allowedNamespaces, folderNamespaces, jobFullName);
-    }
-
-    public PodSecurity.Policy podSecurity() {
-        return new PodSecurity.Policy(enforceNonRoot);
-    }
-
     /** Where these settings are, for messages. */
     static final String WHERE = "Function Runtimes (Manage Jenkins » System)";
 
@@ -385,14 +327,6 @@ public class FunctionRuntimesConfiguration extends GlobalConfiguration {
             id[i] = alphabet[random.nextInt(alphabet.length)];
         }
         return new String(id);
-    }
-
-    /**
-     * The cluster settings for a run, with the credential looked up in the context of the run's
-     * job (so folder-scoped credentials apply and usage is tracked). The secret stays in memory.
-     */
-    public ClusterSettings settingsFor(Run<?, ?> run) throws IOException {
-        return ClusterCredentials.forRun(run, serverUrl, credentialsId, serverCertificate, skipTlsVerify, namespace);
     }
 
     // ---- the form: checks as the fields are typed, the credential drop-down, Test connection ------

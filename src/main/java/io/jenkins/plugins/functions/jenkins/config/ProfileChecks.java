@@ -34,7 +34,7 @@ final class ProfileChecks {
     }
 
     static FormValidation imagePullSecrets(String value) {
-        return FormChecks.PLAIN.check(value, v -> read(Map.of("imagePullSecrets", ProfileConfig.secretNames(v))));
+        return FormChecks.PLAIN.check(value, v -> read(Map.of("imagePullSecrets", ProfileSettings.secretNames(v))));
     }
 
     /**
@@ -52,7 +52,7 @@ final class ProfileChecks {
             default -> memoryLimit;
         };
         return FormChecks.PLAIN.check(value, v -> {
-            Map<String, Object> resources = ProfileConfig.defaultResources(cpuRequest, memoryRequest, cpuLimit,
+            Map<String, Object> resources = ProfileSettings.defaultResources(cpuRequest, memoryRequest, cpuLimit,
                     memoryLimit);
             try {
                 read(Map.of("defaultResources", resources));

@@ -9,20 +9,11 @@ import io.jenkins.plugins.functions.runtime.Profile;
 import io.jenkins.plugins.functions.runtime.Profiles;
 import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
 import io.jenkins.plugins.functions.spec.SpecException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * One profile of the global configuration: an administrator's scheduling choices that functions
@@ -35,7 +26,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * YAML list, as older versions wrote them, so their configurations load as they are); each field
  * is checked when it is set (an unusable profile is refused when the configuration is saved, not
  * when a run uses it) and converted with {@link #toProfile()} by the same reader the command line
- * uses for its profiles file ({@link Profiles#read}).
+ * uses for its profiles file ({@link Profiles#read}). The conversions between the text, the
+ * structure and the reader's form are in {@link ProfileSettings}.
  */
 public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
 
@@ -69,20 +61,12 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
 
     /** The node labels the pods must match: {@code [{key: pool, value: gpu}]}. */
     public List<NodeLabel> getNodeSelector() {
-        List<NodeLabel> labels = new ArrayList<>();
-        for (String entry : nodeSelector == null ? new String[0] : nodeSelector.split("[,\\n]")) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                labels.add(new NodeLabel(entry.substring(0, eq), entry.substring(eq + 1)));
-            }
-        }
-        return labels;
+        return ProfileSettings.nodeLabels(nodeSelector);
     }
 
     @DataBoundSetter
     public void setNodeSelector(List<NodeLabel> labels) {
-        this.nodeSelector = labels == null || labels.isEmpty() ? null : labels.stream()
-                .map(NodeLabel::toString).collect(Collectors.joining(", "));
+        this.nodeSelector = ProfileSettings.nodeSelectorText(labels);
         check();
     }
 
@@ -99,33 +83,12 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
 
     /** The taints the pods tolerate: {@code [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]}. */
     public List<TolerationConfig> getTolerations() {
-        List<TolerationConfig> list = new ArrayList<>();
-        Object parsed;
-        try {
-            parsed = tolerations == null ? null : yaml().load(tolerations);
-        } catch (YAMLException e) {
-            return list; // only an XML file edited by hand holds text that was not checked when it was set
-        }
-        if (parsed instanceof List<?> items) {
-            for (Object item : items) {
-                if (item instanceof Map<?, ?> m) {
-                    list.add(TolerationConfig.of(m));
-                }
-            }
-        }
-        return list;
+        return ProfileSettings.tolerations(tolerations);
     }
 
     @DataBoundSetter
     public void setTolerations(List<TolerationConfig> list) {
-        if (list == null || list.isEmpty()) {
-            this.tolerations = null;
-        } else {
-            DumperOptions options = new DumperOptions();
-            options.setDefaultFlowStyle(DumperOptions.FlowStyle.AUTO);
-            options.setWidth(Integer.MAX_VALUE);
-            this.tolerations = new Yaml(options).dump(list.stream().map(TolerationConfig::toMap).toList()).strip();
-        }
+        this.tolerations = ProfileSettings.tolerationsText(list);
         check();
     }
 
@@ -238,87 +201,7 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
      * @throws SpecException naming the setting, the value and what is allowed
      */
     public Profile toProfile() throws SpecException {
-        return Profiles.read(name == null ? "" : name, settings(), ContainerFunctionParser::resources);
-    }
-
-    /** The settings as the profiles reader takes them (a profiles file's form). */
-    Map<String, Object> settings() throws SpecException {
-        Map<String, Object> s = new LinkedHashMap<>();
-        if (nodeSelector != null) {
-            Map<String, Object> selector = new LinkedHashMap<>();
-            for (String entry : nodeSelector.split("[,\\n]")) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                int eq = entry.indexOf('=');
-                if (eq < 0) {
-                    throw new SpecException("nodeSelector", entry.trim(), "must be key=value pairs separated by"
-                            + " commas or new lines, such as pool=gpu, zone=a");
-                }
-                selector.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
-            }
-            s.put("nodeSelector", selector);
-        }
-        if (tolerations != null) {
-            Object parsed;
-            try {
-                parsed = yaml().load(tolerations);
-            } catch (YAMLException e) {
-                throw new SpecException("tolerations", "(not YAML)", "must be a YAML list such as"
-                        + " - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}");
-            }
-            s.put("tolerations", parsed);
-        }
-        put(s, "priorityClassName", priorityClassName);
-        put(s, "runtimeClassName", runtimeClassName);
-        Map<String, Object> resources = defaultResources(defaultCpuRequest, defaultMemoryRequest, defaultCpuLimit,
-                defaultMemoryLimit);
-        if (resources != null) {
-            s.put("defaultResources", resources);
-        }
-        put(s, "gpuResourceName", gpuResourceName);
-        put(s, "serviceAccount", serviceAccount);
-        if (imagePullSecrets != null) {
-            s.put("imagePullSecrets", secretNames(imagePullSecrets));
-        }
-        return s;
-    }
-
-    /** The {@code defaultResources} setting of these amounts (each may be null), or null for none. */
-    static Map<String, Object> defaultResources(String cpuRequest, String memoryRequest, String cpuLimit,
-            String memoryLimit) {
-        Map<String, Object> requests = new LinkedHashMap<>();
-        put(requests, "cpu", trimToNull(cpuRequest));
-        put(requests, "memory", trimToNull(memoryRequest));
-        Map<String, Object> limits = new LinkedHashMap<>();
-        put(limits, "cpu", trimToNull(cpuLimit));
-        put(limits, "memory", trimToNull(memoryLimit));
-        if (requests.isEmpty() && limits.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> resources = new LinkedHashMap<>();
-        if (!requests.isEmpty()) {
-            resources.put("requests", requests);
-        }
-        if (!limits.isEmpty()) {
-            resources.put("limits", limits);
-        }
-        return resources;
-    }
-
-    /** Secret names separated by commas, spaces or new lines. */
-    static List<Object> secretNames(String text) {
-        List<Object> names = new ArrayList<>();
-        for (String n : text.split("[,\\s]+")) {
-            if (!n.isBlank()) {
-                names.add(n);
-            }
-        }
-        return names;
-    }
-
-    private static Yaml yaml() {
-        return new Yaml(new SafeConstructor(new LoaderOptions()));
+        return Profiles.read(name == null ? "" : name, ProfileSettings.of(this), ContainerFunctionParser::resources);
     }
 
     /** Checks the profile as it is so far: a bad value is refused when it is set. */
@@ -328,12 +211,6 @@ public class ProfileConfig extends AbstractDescribableImpl<ProfileConfig> {
         } catch (SpecException e) {
             throw new IllegalArgumentException(e.withOrigin(FunctionRuntimesConfiguration.WHERE + " » profile '"
                     + name + "'").getMessage(), e);
-        }
-    }
-
-    private static void put(Map<String, Object> m, String key, String value) {
-        if (value != null) {
-            m.put(key, value);
         }
     }
 

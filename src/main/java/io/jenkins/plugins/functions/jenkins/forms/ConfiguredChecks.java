@@ -7,6 +7,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
 import io.jenkins.plugins.functions.jenkins.config.NamespaceSettings;
+import io.jenkins.plugins.functions.jenkins.config.RunSettings;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.NamespacePolicy;
 import io.jenkins.plugins.functions.runtime.Profiles;
@@ -92,7 +93,7 @@ public final class ConfiguredChecks {
             return FormValidation.ok();
         }
         try {
-            Profiles.named(value.trim(), context.configuration().profileMap());
+            Profiles.named(value.trim(), RunSettings.of(context.configuration()).profileMap());
             return FormValidation.ok();
         } catch (AbortException e) {
             return FormValidation.warning(e.getMessage());

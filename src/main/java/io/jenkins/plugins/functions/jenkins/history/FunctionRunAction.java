@@ -3,7 +3,6 @@ package io.jenkins.plugins.functions.jenkins.history;
 import hudson.model.Api;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Messages;
-import io.jenkins.plugins.functions.run.RunOutcome;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
 import java.util.ArrayList;
@@ -74,42 +73,6 @@ public class FunctionRunAction implements RunAction2 {
     /** The runs recorded on a build, in the order they started. */
     public static List<FunctionRunAction> of(Run<?, ?> build) {
         return build.getActions(FunctionRunAction.class);
-    }
-
-    /** The run of that id on a build, or null. */
-    public static FunctionRunAction find(Run<?, ?> build, String runId) {
-        for (FunctionRunAction a : of(build)) {
-            if (runId.equals(a.getRunId())) {
-                return a;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Ends a run recorded on a build (a served function stopped or replaced, maybe from another
-     * build): its record moves to STOPPED with the reason, keeping its outputs; its file is
-     * written and the build's save requested. Nothing happens if the run is not on that build or
-     * not RUNNING.
-     *
-     * @return whether a record was changed
-     */
-    public static boolean stopRecorded(Run<?, ?> owner, String runId, String reason, String message) {
-        if (owner == null || runId == null) {
-            return false;
-        }
-        FunctionRunAction action = find(owner, runId);
-        if (action == null) {
-            return false;
-        }
-        RunRecord r = action.getRecord();
-        if (r.getState() != RunState.RUNNING) {
-            return false;
-        }
-        r.finish(RunOutcome.stopped(reason, message), r.getOutputs());
-        action.recordChanged();
-        BuildSaves.request(owner);
-        return true;
     }
 
     /**
@@ -314,9 +277,7 @@ public class FunctionRunAction implements RunAction2 {
 
     @Exported(visibility = 3)
     public List<StateTransition> getTransitions() {
-        List<StateTransition> out = new ArrayList<>();
-        getRecord().getTransitions().forEach(t -> out.add(new StateTransition(t)));
-        return out;
+        return StateTransition.of(getRecord());
     }
 
     // ------------------------------------------------------------------ run history (issue 4)
@@ -384,9 +345,7 @@ public class FunctionRunAction implements RunAction2 {
     /** The Kubernetes objects of the run, kind, namespace and name apart. */
     @Exported(name = "kubernetesObjects", visibility = 3)
     public List<KubernetesObject> getKubernetesObjects() {
-        List<KubernetesObject> out = new ArrayList<>();
-        getRecord().getObjects().forEach(o -> out.add(new KubernetesObject(o)));
-        return out;
+        return KubernetesObject.of(getRecord());
     }
 
     /** A service's URL (the {@code url} output of {@code serve}), else null. */
@@ -468,10 +427,7 @@ public class FunctionRunAction implements RunAction2 {
     /** The links of the global configuration to the run's logs, traces and dashboards; none when none are configured. */
     @Exported(visibility = 3)
     public List<RunLinkView> getLinks() {
-        List<RunLinkView> out = new ArrayList<>();
-        io.jenkins.plugins.functions.jenkins.observability.RunLinks.of(getRecord(), owner)
-                .forEach(l -> out.add(new RunLinkView(l.name(), l.url())));
-        return out;
+        return RunLinkView.of(getRecord(), owner);
     }
 
     // ------------------------------------------------------------------ pages read at a glance (issue 11)
@@ -510,8 +466,6 @@ public class FunctionRunAction implements RunAction2 {
     /** The inputs the run took, each with the run of this build that produced it (when one did). */
     @Exported(visibility = 3)
     public List<InputView> getInputs() {
-        List<InputView> views = new java.util.ArrayList<>();
-        getRecord().getInputs().forEach(i -> views.add(new InputView(i)));
-        return views;
+        return InputView.of(getRecord());
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.functions.jenkins.history;
 
 import io.jenkins.plugins.functions.run.RunRecord;
+import java.util.ArrayList;
+import java.util.List;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -11,6 +13,13 @@ public final class InputView {
 
     InputView(RunRecord.Input input) {
         this.input = input;
+    }
+
+    /** The views of the inputs a record took, in order. */
+    static List<InputView> of(RunRecord record) {
+        List<InputView> views = new ArrayList<>();
+        record.getInputs().forEach(i -> views.add(new InputView(i)));
+        return views;
     }
 
     @Exported

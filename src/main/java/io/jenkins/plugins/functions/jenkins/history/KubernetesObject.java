@@ -1,6 +1,8 @@
 package io.jenkins.plugins.functions.jenkins.history;
 
 import io.jenkins.plugins.functions.run.RunRecord;
+import java.util.ArrayList;
+import java.util.List;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -11,6 +13,13 @@ public final class KubernetesObject {
 
     KubernetesObject(RunRecord.ObjectRef ref) {
         this.ref = ref;
+    }
+
+    /** The views of a record's Kubernetes objects, in order. */
+    static List<KubernetesObject> of(RunRecord record) {
+        List<KubernetesObject> out = new ArrayList<>();
+        record.getObjects().forEach(o -> out.add(new KubernetesObject(o)));
+        return out;
     }
 
     @Exported

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.functions.jenkins.history;
 
 import io.jenkins.plugins.functions.run.RunRecord;
+import java.util.ArrayList;
+import java.util.List;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -11,6 +13,13 @@ public final class StateTransition {
 
     StateTransition(RunRecord.Transition transition) {
         this.transition = transition;
+    }
+
+    /** The views of a record's state transitions, in order. */
+    static List<StateTransition> of(RunRecord record) {
+        List<StateTransition> out = new ArrayList<>();
+        record.getTransitions().forEach(t -> out.add(new StateTransition(t)));
+        return out;
     }
 
     @Exported

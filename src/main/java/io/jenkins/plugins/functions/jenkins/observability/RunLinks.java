@@ -2,6 +2,7 @@ package io.jenkins.plugins.functions.jenkins.observability;
 
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.config.FunctionRuntimesConfiguration;
+import io.jenkins.plugins.functions.jenkins.config.RunSettings;
 import io.jenkins.plugins.functions.observability.LinkTemplate;
 import io.jenkins.plugins.functions.run.RunRecord;
 import io.jenkins.plugins.functions.run.RunState;
@@ -42,7 +43,7 @@ public final class RunLinks {
     private static List<LinkTemplate> configured() {
         try {
             FunctionRuntimesConfiguration config = FunctionRuntimesConfiguration.get();
-            return config == null ? List.of() : config.linkTemplates();
+            return config == null ? List.of() : RunSettings.of(config).linkTemplates();
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "no link templates: the configuration cannot be read", e);
             return List.of();

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
+import io.jenkins.plugins.functions.jenkins.history.BuildRuns;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
@@ -81,7 +82,7 @@ final class BuildRunListener implements RunListener {
         mailbox.execute(() -> {
             String by = annotations.get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
             log.println(BuildRun.PREFIX + "Replacing the version served by " + (by == null ? "run " + previousRunId : by));
-            FunctionRunAction.stopRecorded(target.build(by), previousRunId, "Replaced",
+            BuildRuns.stop(target.build(by), previousRunId, "Replaced",
                     "replaced by version " + record.getFunctionVersion() + " from " + build.getExternalizableId());
         });
     }

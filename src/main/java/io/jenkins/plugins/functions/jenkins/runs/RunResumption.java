@@ -7,6 +7,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.artifacts.RunArtifactsSetup;
+import io.jenkins.plugins.functions.jenkins.history.BuildRuns;
 import io.jenkins.plugins.functions.jenkins.history.BuildSaves;
 import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
 import io.jenkins.plugins.functions.jenkins.observability.RunObservations;
@@ -74,7 +75,7 @@ public final class RunResumption {
         PrintStream log = listener.getLogger();
         FunctionRunAction action;
         try {
-            boolean inBuildXml = FunctionRunAction.find(build, saved.runId()) != null;
+            boolean inBuildXml = BuildRuns.find(build, saved.runId()) != null;
             action = actionOf(saved, build);
             BuildSaves.runStarted(build, !inBuildXml); // a run build.xml did not name is saved in it at once
         } catch (RuntimeException e) {
@@ -147,7 +148,7 @@ public final class RunResumption {
 
     /** The run's action on the build: the saved one, one read back from its file, or a new one. */
     private static FunctionRunAction actionOf(Saved saved, Run<?, ?> build) {
-        FunctionRunAction action = FunctionRunAction.find(build, saved.runId());
+        FunctionRunAction action = BuildRuns.find(build, saved.runId());
         if (action != null) {
             return action;
         }

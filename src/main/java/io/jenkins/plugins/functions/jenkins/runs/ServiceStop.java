@@ -3,7 +3,7 @@ package io.jenkins.plugins.functions.jenkins.runs;
 import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.functions.jenkins.Clusters;
-import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.BuildRuns;
 import io.jenkins.plugins.functions.kubernetes.StoppedService;
 import io.jenkins.plugins.functions.runtime.RunLabels;
 import io.jenkins.plugins.functions.spec.Names;
@@ -68,7 +68,7 @@ public final class ServiceStop {
                 String by = s.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
                 log.println(BuildRun.PREFIX + "Stopped " + s.namespace() + "/" + s.name()
                         + (by == null ? "" : " (served by " + by + ")"));
-                FunctionRunAction.stopRecorded(target.build(by), s.runId(), "Stopped",
+                BuildRuns.stop(target.build(by), s.runId(), "Stopped",
                         "stopped by " + build.getExternalizableId());
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("name", s.name());

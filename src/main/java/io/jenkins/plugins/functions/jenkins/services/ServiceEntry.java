@@ -1,7 +1,7 @@
 package io.jenkins.plugins.functions.jenkins.services;
 
 import hudson.model.Run;
-import io.jenkins.plugins.functions.jenkins.history.FunctionRunAction;
+import io.jenkins.plugins.functions.jenkins.history.BuildRuns;
 import io.jenkins.plugins.functions.kubernetes.FunctionEngine;
 import io.jenkins.plugins.functions.kubernetes.LiveService;
 import io.jenkins.plugins.functions.kubernetes.StoppedService;
@@ -216,7 +216,7 @@ public final class ServiceEntry {
         for (StoppedService s : stopped) {
             String by = s.annotations().get(RunLabels.JENKINS_BUILD_ID_ANNOTATION);
             Run<?, ?> owner = by != null && by.equals(getBuildId()) && build != null ? build : lookUp(by);
-            FunctionRunAction.stopRecorded(owner, s.runId(), "Stopped", "stopped on the Function services page");
+            BuildRuns.stop(owner, s.runId(), "Stopped", "stopped on the Function services page");
         }
     }
 

@@ -33,12 +33,12 @@ class FunctionRuntimesConfigurationTest {
         assertThat(c.getUnschedulableGraceSeconds()).isEqualTo(120);
         assertThat(c.getConfigErrorGraceSeconds()).isEqualTo(30);
         assertThat(c.getPendingTimeoutSeconds()).isEqualTo(600);
-        assertThat(c.engineOptions()).isEqualTo(EngineOptions.defaults());
+        assertThat(RunSettings.of(c).engineOptions()).isEqualTo(EngineOptions.defaults());
         assertThat(c.isEnforceNonRoot()).isFalse();
-        assertThat(c.podSecurity().enforceNonRoot()).isFalse();
+        assertThat(RunSettings.of(c).podSecurity().enforceNonRoot()).isFalse();
         assertThat(c.getAllowedNamespaces()).isNull();
-        assertThat(c.namespacePolicy("functions").names()).containsExactly("functions");
-        assertThat(c.namespacePolicy("functions").allows("default")).isFalse();
+        assertThat(RunSettings.of(c).namespacePolicy("functions").names()).containsExactly("functions");
+        assertThat(RunSettings.of(c).namespacePolicy("functions").allows("default")).isFalse();
     }
 
     @Test
@@ -50,17 +50,17 @@ class FunctionRuntimesConfigurationTest {
                 + "<pendingTimeoutSeconds>0</pendingTimeoutSeconds>"
                 + "<enforceNonRoot>true</enforceNonRoot>"
                 + "<controllerId>abcdefghijkl</controllerId>");
-        EngineOptions o = c.engineOptions();
+        EngineOptions o = RunSettings.of(c).engineOptions();
         assertThat(o.imagePullGrace()).isEqualTo(Duration.ZERO);
         assertThat(o.unschedulableGrace()).isEqualTo(Duration.ofMinutes(5));
         assertThat(o.configErrorGrace()).isEqualTo(Duration.ofSeconds(45));
         assertThat(o.pendingTimeout()).as("0: no limit").isEqualTo(Duration.ZERO);
         assertThat(o.logDrainTimeout()).isEqualTo(EngineOptions.defaults().logDrainTimeout());
-        assertThat(c.podSecurity().enforceNonRoot()).isTrue();
-        assertThat(c.namespacePolicy("default").allows("team-a")).isTrue();
-        assertThat(c.namespacePolicy("default").allows("ci")).isTrue();
-        assertThat(c.namespacePolicy("default").allows("default")).isTrue();
-        assertThat(c.namespacePolicy("default").allows("prod")).isFalse();
+        assertThat(RunSettings.of(c).podSecurity().enforceNonRoot()).isTrue();
+        assertThat(RunSettings.of(c).namespacePolicy("default").allows("team-a")).isTrue();
+        assertThat(RunSettings.of(c).namespacePolicy("default").allows("ci")).isTrue();
+        assertThat(RunSettings.of(c).namespacePolicy("default").allows("default")).isTrue();
+        assertThat(RunSettings.of(c).namespacePolicy("default").allows("prod")).isFalse();
         assertThat(c.getControllerId()).as("kept, never regenerated").isEqualTo("abcdefghijkl");
     }
 

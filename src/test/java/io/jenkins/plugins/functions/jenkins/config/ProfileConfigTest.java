@@ -182,8 +182,8 @@ class ProfileConfigTest {
         FunctionRuntimesConfiguration c = (FunctionRuntimesConfiguration) x.fromXML("<" + type + "><profiles>"
                 + x.toXML(gpuSmall()) + x.toXML(new ProfileConfig("cpu-batch")) + "</profiles></" + type + ">");
 
-        assertThat(c.profileMap()).containsOnlyKeys("gpu-small", "cpu-batch");
-        assertThat(c.profileMap().get("gpu-small").gpuResourceName()).isEqualTo("nvidia.com/gpu");
+        assertThat(RunSettings.of(c).profileMap()).containsOnlyKeys("gpu-small", "cpu-batch");
+        assertThat(RunSettings.of(c).profileMap().get("gpu-small").gpuResourceName()).isEqualTo("nvidia.com/gpu");
         assertThatThrownBy(() -> c.setProfiles(List.of(new ProfileConfig("a"), new ProfileConfig("a"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'profiles'")
                 .hasMessageContaining("unique names");

@@ -28,12 +28,12 @@ class RunLinkConfigTest {
         FunctionRuntimesConfiguration c = (FunctionRuntimesConfiguration) x.fromXML("<"
                 + FunctionRuntimesConfigurationCascTest.Unsaved.class.getName().replace("$", "_-") + "/>");
         assertThat(c.getUsageSampleSeconds()).as("metrics-server's resolution by default").isEqualTo(15);
-        assertThat(c.usageInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(RunSettings.of(c).usageInterval()).isEqualTo(Duration.ofSeconds(15));
         c.setUsageSampleSeconds(0);
-        assertThat(c.usageInterval()).isZero();
+        assertThat(RunSettings.of(c).usageInterval()).isZero();
         assertThatThrownBy(() -> c.setUsageSampleSeconds(-1)).hasMessageContaining("field 'usageSampleSeconds'");
         c.setLinks(List.of(new RunLinkConfig("Trace", "https://tempo.example.com/trace/${traceId}")));
-        assertThat(c.linkTemplates()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("Trace"));
+        assertThat(RunSettings.of(c).linkTemplates()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("Trace"));
         c.setLinks(List.of());
         assertThat(c.getLinks()).isEmpty();
     }

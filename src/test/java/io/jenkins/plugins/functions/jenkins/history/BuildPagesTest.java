@@ -99,7 +99,7 @@ class BuildPagesTest {
         FakeBuild build = new FakeBuild("team/app", 11);
         on(build, serving("r1", "web", 0, 10_000));
         on(build, serving("r2", "api", 1_000, 12_000));
-        FunctionRunAction.stopRecorded(build, "r1", "Replaced", "replaced by version x from team/app #12");
+        BuildRuns.stop(build, "r1", "Replaced", "replaced by version x from team/app #12");
 
         ServiceBadge badge = (ServiceBadge) badges.createFor(build).iterator().next();
 

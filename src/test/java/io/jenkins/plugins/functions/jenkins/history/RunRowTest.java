@@ -95,7 +95,7 @@ class RunRowTest {
     @Test
     void aStoppedServiceKeepsTheTimeItTookToStart() {
         FunctionRunAction run = on(build, serving("r6", "web", 10_000, 55_000));
-        assertThat(FunctionRunAction.stopRecorded(build, "r6", "Stopped", "stopped by team/cleanup#9")).isTrue();
+        assertThat(BuildRuns.stop(build, "r6", "Stopped", "stopped by team/cleanup#9")).isTrue();
         RunRow row = RunRow.of(run, 9_999_000);
 
         assertThat(row.getStatus()).isEqualTo(RunStatus.STOPPED);
