@@ -180,6 +180,8 @@ class PythonRunnerTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(greeting.statusCode()).as(greeting.body()).isEqualTo(200);
             assertThat(greeting.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(greeting.headers().firstValue("Connection")).as("one request per connection, said")
+                    .contains("close");
             assertThat(greeting.body()).isEqualTo("{\"greeting\":\"Hallo, Ada!\",\"version\":\"" + spec.version() + "\"}");
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).startsWith("{\"error\":\"no greeting in 'xx'; known: de, en, fr, it\"");

@@ -922,6 +922,9 @@ def request_handler(service):
                 self.send_header(name, value)
             if status not in (204, 304):
                 self.send_header("Content-Length", str(len(payload)))
+            # Said, not only implied by HTTP/1.0: a client that pools connections (Java's HttpClient)
+            # may otherwise send its next request on this one as the server closes it.
+            self.send_header("Connection", "close")
             self.end_headers()
             if status not in (204, 304):
                 self.wfile.write(payload)
