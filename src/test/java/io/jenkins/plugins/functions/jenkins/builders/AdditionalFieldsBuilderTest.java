@@ -9,6 +9,8 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.functions.jenkins.Clusters;
 import io.jenkins.plugins.functions.jenkins.FakeBuild;
@@ -30,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,18 +138,13 @@ class AdditionalFieldsBuilderTest {
 
         builder.perform(build, null, env("HF_CREDENTIAL", "hf-token"), null, listener);
 
-        Container c = server("llm");
-        assertThat(c.getEnv()).anySatisfy(e -> {
-            assertThat(e.getValue()).isNull();
-            assertThat(e.getValueFrom().getSecretKeyRef()).isNotNull();
-        });
-        String secret = c.getEnv().stream().filter(e -> e.getValueFrom() != null
-                && e.getValueFrom().getSecretKeyRef() != null).findFirst().orElseThrow()
-                .getValueFrom().getSecretKeyRef().getName();
-        assertThat(client.secrets().inNamespace("default").withName(secret).get().getStringData().values()
-                .stream().anyMatch(TOKEN::equals) || client.secrets().inNamespace("default").withName(secret).get()
-                .getData().values().stream().anyMatch(v -> new String(java.util.Base64.getDecoder().decode(v),
-                        StandardCharsets.UTF_8).equals(TOKEN))).as("the token is in the run's Secret").isTrue();
+        EnvVar token = server("llm").getEnv().stream().filter(e -> e.getName().equals("HF_TOKEN")).findFirst()
+                .orElseThrow();
+        assertThat(token.getValue()).as("never in the pod spec").isNull();
+        Secret secret = client.secrets().inNamespace("default")
+                .withName(token.getValueFrom().getSecretKeyRef().getName()).get();
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get(token.getValueFrom().getSecretKeyRef()
+                .getKey())), StandardCharsets.UTF_8)).as("the token is in the run's Secret").isEqualTo(TOKEN);
         assertThat(client.apps().deployments().inNamespace("default").withName("llm").get().toString())
                 .doesNotContain(TOKEN);
         assertThat(logBuffer.toString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
