@@ -222,6 +222,25 @@ class ArtifactsStepTest {
         assertThat(serveRun.getManifests()).doesNotContain(S3TestServer.SECRET_KEY);
     }
 
+    /** A run that stored something and then failed lists it: what a failed training wrote is kept. */
+    @Test
+    void aFailedRunListsWhatItStoredBeforeItFailed() throws Exception {
+        sim.onImage("example.com/broken-train:1", PodBehavior.fail(3).pendingFor(Duration.ofMillis(300)));
+        sim.onStart("example.com/broken-train:1", ArtifactsStepTest::uploadModel);
+        FakeBuild build = new FakeBuild("team-a/train-job", 43);
+        RunFunctionStep step = step("train", "example.com/broken-train:1");
+        step.setFailOnError(false);
+        FakeStepContext context = new FakeStepContext(build, null);
+        step.start(context).start();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.await(WAIT);
+
+        String model = "s3://" + BUCKET + "/ci/team-a/train-job/43/" + result.get("runId") + "/model.joblib";
+        assertThat(result).containsEntry("status", "ERROR").containsEntry("artifacts", Map.of("model", model));
+        assertThat(FunctionRunAction.of(build).get(0).getArtifacts()).singleElement()
+                .satisfies(a -> assertThat(a.getUri()).isEqualTo(model));
+    }
+
     @Test
     void aDeclaredArtifactThatWasNotStoredFailsACompletedRun() {
         io.jenkins.plugins.functions.run.RunOutcome completed = new io.jenkins.plugins.functions.run.RunOutcome(

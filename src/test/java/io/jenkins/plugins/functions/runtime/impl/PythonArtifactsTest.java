@@ -151,6 +151,46 @@ class PythonArtifactsTest {
     }
 
     @Test
+    void whatAFailingHandlerWroteIsKeptAndTheRunFailsWithTheHandlersError(@TempDir Path root) throws Exception {
+        assumeTrue(python3());
+        String failing = """
+                name: train
+                runtime: python
+                handler: main:handler
+                artifacts:
+                  - name: model
+                    path: model.joblib
+                source:
+                  code: |
+                    import os
+                    def handler(parameters, context):
+                        with open(os.path.join(context["artifacts_dir"], "training.log"), "w") as f:
+                            f.write("epoch 1: loss 0.9")
+                        raise RuntimeError("diverged at epoch 2")
+                """;
+        LocalPod run = run(failing, "r8failed00", Map.of(), s3Keys(), root);
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.terminationMessage()).contains("RuntimeError").contains("diverged at epoch 2")
+                .doesNotContain("model");
+        String prefix = "team-a/train-job/42/r8failed00";
+        assertThat(s3.keys(BUCKET, prefix + "/")).as("the log, not the model it never wrote")
+                .containsExactly(prefix + "/training.log");
+        assertThat(s3.client().headObject(r -> r.bucket(BUCKET).key(prefix + "/training.log")).metadata())
+                .containsEntry("artifact-name", "training");
+    }
+
+    @Test
+    void aFailingHandlerWithAStoreThatIsDownFailsWithItsOwnError(@TempDir Path root) throws Exception {
+        assumeTrue(python3());
+        String failing = TRAIN.replace("return {\"accuracy\": 0.97, \"report\": report}",
+                "raise ValueError(\"no data\")");
+        LocalPod run = run(failing, "r9down0000", Map.of(), s3Keys(), root, "http://127.0.0.1:9");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.terminationMessage()).contains("ValueError").contains("no data");
+        assertThat(run.output()).contains("could not be kept").contains("is not reachable");
+    }
+
+    @Test
     void withoutAStoreTheFunctionRunsAsBefore(@TempDir Path root) throws Exception {
         assumeTrue(python3());
         String plain = """

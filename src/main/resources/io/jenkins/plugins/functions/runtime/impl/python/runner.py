@@ -48,7 +48,8 @@ FUNCTION_ARTIFACTS_DIR, /function-work/artifacts), every other file in that fold
 its path without extension), and each value of the returned dict that is a pathlib.Path (named
 by its key; the outputs get its s3:// URI instead). Each object carries x-amz-meta-artifact-name
 and x-amz-meta-sha256. A failed download exits 2, a missing declared artifact or a failed upload
-exits 1; the termination message says which object and why.
+exits 1; the termination message says which object and why. When the handler raises, the files
+it wrote in the artifacts folder are uploaded all the same (the run still fails with its error).
 
 Serving (FUNCTION_ACTION=serve): instead of calling the handler once, the runner listens on
 FUNCTION_PORT (default 8080) with a ThreadingHTTPServer, before it sets the function up, and:
@@ -157,6 +158,8 @@ def main(environ=None):
             call(init, None, context)
         result = call(handler, parameters, context)
     except Exception as e:
+        if store is not None:
+            keep_written_artifacts(store, environ)
         return failed(termination_log, e)
 
     if store is not None:
@@ -672,10 +675,22 @@ def download_inputs(store, environ):
     return local
 
 
-def upload_artifacts(store, environ, result):
+def keep_written_artifacts(store, environ):
+    """After the handler raised: what it had written in its artifacts folder (a log, a checkpoint, a
+    partial report) is uploaded anyway, so the failed run lists it, as MLRun keeps what a failed run
+    logged. A declared artifact it did not write is no error then, and a failed upload is only said:
+    the run's error is the handler's."""
+    try:
+        upload_artifacts(store, environ, None, declared_required=False)
+    except StoreError as e:
+        say("the artifacts the handler wrote before it failed could not be kept: " + str(e))
+
+
+def upload_artifacts(store, environ, result, declared_required=True):
     """Uploads the run's artifacts under its prefix and returns the outputs with each uploaded path
     replaced by its URI: the declared artifacts (FUNCTION_ARTIFACTS), the files under the artifacts
-    folder, and the values of the handler's dict that are pathlib paths (named by their key)."""
+    folder, and the values of the handler's dict that are pathlib paths (named by their key).
+    Without declared_required, a declared artifact that was not written is left out."""
     import mimetypes
     import pathlib
     import re
@@ -697,7 +712,9 @@ def upload_artifacts(store, environ, result):
 
     for artifact in declared:
         path = add(artifact["name"], artifact["path"], artifact.get("mediaType"))
-        if not os.path.isfile(path):
+        if not os.path.isfile(path) and not declared_required:
+            del chosen[path]
+        elif not os.path.isfile(path):
             raise StoreError("FileNotFoundError", "artifact '%s' is declared at %s, but the function wrote no file"
                              " there (its artifacts folder is %s)" % (artifact["name"], artifact["path"], folder))
     outputs = result
