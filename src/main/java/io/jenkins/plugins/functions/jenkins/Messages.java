@@ -109,6 +109,10 @@ public final class Messages {
     // ---- Configuration
 
     /** Profile */
+    public static String CredentialVariable_DisplayName() {
+        return format("CredentialVariable.DisplayName");
+    }
+
     public static String ProfileConfig_DisplayName() {
         return format("ProfileConfig.DisplayName");
     }

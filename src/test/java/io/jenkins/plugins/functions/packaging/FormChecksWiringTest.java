@@ -44,7 +44,7 @@ class FormChecksWiringTest {
     /** Fields whose text has no rule of its own: any text, a check box, or a list a repeatable form edits. */
     private static final Set<String> FREE = Set.of("file", "command", "args", "description", "failOnError",
             "context", "dockerfile", "source", "skipTlsVerify", "enforceNonRoot", "profiles", "nodeSelector",
-            "tolerations", "operator", "effect", "links", "pathStyle");
+            "tolerations", "operator", "effect", "links", "pathStyle", "credentialVariables", "key");
 
     /** Each form (its config.jelly's class) and the descriptor class that answers its checks. */
     private static final Map<Class<?>, Class<?>> FORMS = new LinkedHashMap<>();
@@ -63,6 +63,8 @@ class FormChecksWiringTest {
         FORMS.put(FunctionRuntimesConfiguration.class, FunctionRuntimesConfiguration.class);
         FORMS.put(ProfileConfig.class, ProfileConfig.DescriptorImpl.class);
         FORMS.put(NodeLabel.class, NodeLabel.DescriptorImpl.class);
+        FORMS.put(io.jenkins.plugins.functions.jenkins.builders.CredentialVariable.class,
+                io.jenkins.plugins.functions.jenkins.builders.CredentialVariable.DescriptorImpl.class);
         FORMS.put(TolerationConfig.class, TolerationConfig.DescriptorImpl.class);
         FORMS.put(io.jenkins.plugins.functions.jenkins.config.RunLinkConfig.class,
                 io.jenkins.plugins.functions.jenkins.config.RunLinkConfig.DescriptorImpl.class);

@@ -54,15 +54,16 @@ class FormsTest {
 
     /** The run fields Build image inherits and refuses: a build has no command, environment or parameters. */
     private static final Set<String> NOT_IN_BUILD_IMAGE_FORM = Set.of("command", "args", "env", "parameters",
-            "workingDir", "imagePullPolicy", "serviceAccount", "additionalFields");
+            "workingDir", "imagePullPolicy", "serviceAccount", "additionalFields", "credentialVariables");
 
     @Test
     void everyBuilderFieldIsInItsFormAndHasHelp() throws IOException {
         for (Class<?> builder : new Class<?>[] {RunFunctionBuilder.class, ServeFunctionBuilder.class,
                 DeployFunctionBuilder.class, StopFunctionBuilder.class, BuildImageBuilder.class}) {
             Map<String, Class<?>> fields = fields(builder);
-            assertThat(fields.values()).as(builder.getSimpleName() + ": a form binds text and check boxes")
-                    .allMatch(t -> t == String.class || t == boolean.class);
+            assertThat(fields.values()).as(builder.getSimpleName() + ": a form binds text, check boxes and"
+                    + " repeatable lists")
+                    .allMatch(t -> t == String.class || t == boolean.class || t == java.util.List.class);
             Set<String> expected = new TreeSet<>(fields.keySet());
             if (builder == DeployFunctionBuilder.class) {
                 expected.remove("serviceType"); // a Deployment without a Service

@@ -21,7 +21,10 @@ import io.jenkins.plugins.functions.runtime.build.ContextFolder;
 import io.jenkins.plugins.functions.spec.SpecException;
 import io.jenkins.plugins.functions.spec.WorkspaceSources;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -113,7 +116,8 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         put(fields, "image", x.apply(image));
         put(fields, "command", FormFields.lines(x.apply(command)));
         put(fields, "args", FormFields.lines(x.apply(args)));
-        put(fields, "env", FormFields.environment(caller(), x.apply(env)));
+        put(fields, "env", CredentialVariable.addTo(FormFields.environment(caller(), x.apply(env)),
+                credentialVariables, x, caller()));
         put(fields, "workingDir", x.apply(workingDir));
         put(fields, "imagePullPolicy", x.apply(imagePullPolicy));
         put(fields, "serviceAccount", x.apply(serviceAccount));
@@ -338,6 +342,23 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
     @DataBoundSetter
     public void setFailOnError(boolean failOnError) {
         this.failOnError = failOnError;
+    }
+
+    // ---- environment variables from credentials ------------------------------------------------
+
+    /** Null when none (and in jobs saved before it). */
+    private List<CredentialVariable> credentialVariables;
+
+    public List<CredentialVariable> getCredentialVariables() {
+        return credentialVariables == null ? List.of() : Collections.unmodifiableList(credentialVariables);
+    }
+
+    /** Variables whose values are Jenkins credentials, passed to the pod through a Secret of the run. */
+    @DataBoundSetter
+    public void setCredentialVariables(List<CredentialVariable> credentialVariables) {
+        // an ArrayList: XStream writes the job's config.xml and cannot read into List.copyOf's class
+        this.credentialVariables = credentialVariables == null || credentialVariables.isEmpty() ? null
+                : new ArrayList<>(credentialVariables);
     }
 
     // ---- additional fields: any runtime's own, as YAML ----------------------------------------

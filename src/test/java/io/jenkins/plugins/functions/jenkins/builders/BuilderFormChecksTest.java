@@ -266,6 +266,27 @@ class BuilderFormChecksTest {
     }
 
     @Test
+    void aCredentialVariableIsANameTheEngineTakesAndACredentialOfAKindItCarries() {
+        CredentialVariable.DescriptorImpl variable = new CredentialVariable.DescriptorImpl();
+        jenkins.credential("api-token", CredentialValue.Kind.SECRET_TEXT, "secret text")
+                .credential("db", CredentialValue.Kind.USERNAME_PASSWORD, "username with password")
+                .credential("kube", CredentialValue.Kind.SECRET_FILE, "secret file");
+        FakeItem app = FakeItem.configurable("team-a/app");
+
+        assertThat(variable.doCheckName("API_TOKEN").kind).isEqualTo(Kind.OK);
+        assertThat(variable.doCheckName("${NAME}").kind).isEqualTo(Kind.OK);
+        assertThat(variable.doCheckName("").kind).isEqualTo(Kind.ERROR);
+        assertThat(variable.doCheckName("1TOKEN").getMessage())
+                .contains("value '1TOKEN' is not allowed: must be an environment variable name");
+        assertThat(variable.doCheckName("FUNCTION_RUN_ID").kind).isEqualTo(Kind.ERROR);
+        assertThat(variable.doFillCredentialsIdItems(app, "")).extracting(o -> o.value)
+                .containsExactlyInAnyOrder("", "api-token", "db", "kube");
+        assertThat(variable.doCheckCredentialsId(app, "kube").kind).isEqualTo(Kind.OK);
+        assertThat(variable.doCheckCredentialsId(app, "gone").getMessage()).contains("none with this id is visible");
+        assertThat(variable.doFillKeyItems()).extracting(o -> o.value).containsExactly("", "username", "password");
+    }
+
+    @Test
     void whoMayNotPickCredentialsSeesOnlyTheCurrentValue() {
         jenkins.credential("harbor-robot", CredentialValue.Kind.USERNAME_PASSWORD, "username with password");
 
