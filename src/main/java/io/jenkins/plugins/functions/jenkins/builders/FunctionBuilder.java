@@ -10,7 +10,6 @@ import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.functions.jenkins.WorkspaceFiles;
 import io.jenkins.plugins.functions.jenkins.runs.BuildRun;
-import io.jenkins.plugins.functions.jenkins.runs.ExtraFields;
 import io.jenkins.plugins.functions.jenkins.runs.FunctionCall;
 import io.jenkins.plugins.functions.jenkins.runs.WorkspaceReader;
 import io.jenkins.plugins.functions.model.ActionKind;
@@ -26,8 +25,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import jenkins.tasks.SimpleBuildStep;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -123,14 +120,7 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         put(fields, "serviceAccount", x.apply(serviceAccount));
         put(fields, "profile", x.apply(profile));
         addFields(fields, x);
-        Map<String, Object> additional = additionalFields(x);
-        for (String key : additional.keySet()) {
-            if (fields.containsKey(key)) {
-                throw new SpecException(ADDITIONAL_FIELDS + "." + key, String.valueOf(additional.get(key)),
-                        String.format(BOTH_RULE, key)).withOrigin(caller());
-            }
-        }
-        fields.putAll(additional);
+        AdditionalFields.addTo(fields, x.apply(additionalFields), getClass(), caller());
         return new FunctionCall(caller(), action(), x.apply(file), fields,
                 FormFields.mapping(caller(), "parameters", x.apply(parameters)), x.apply(namespace),
                 x.apply(timeout), failOnError);
@@ -380,35 +370,5 @@ public abstract class FunctionBuilder extends Builder implements SimpleBuildStep
         this.additionalFields = FormFields.blankToNull(additionalFields);
     }
 
-    /**
-     * The additional fields, with the build's variables expanded before the YAML is read (as in
-     * the parameters); none may be one of this form's own fields.
-     */
-    private Map<String, Object> additionalFields(UnaryOperator<String> expand) throws SpecException {
-        Map<String, Object> given = FormFields.mapping(caller(), ADDITIONAL_FIELDS, expand.apply(additionalFields));
-        if (given == null) {
-            return Map.of();
-        }
-        try {
-            Set<String> own = new TreeSet<>(ExtraFields.argumentsOf(getClass()));
-            own.removeAll(alsoAdditionalFields());
-            return ExtraFields.check(given, ADDITIONAL_FIELDS, own, OWN_FIELD_RULE);
-        } catch (SpecException e) {
-            throw e.withOrigin(caller());
-        }
-    }
-
-    /**
-     * Fields that got a box of their own after jobs had saved them in the additional fields: still
-     * taken there (the job keeps working), but not in both places.
-     */
-    protected Set<String> alsoAdditionalFields() {
-        return Set.of();
-    }
-
-    static final String ADDITIONAL_FIELDS = "additionalFields";
-    /** What a field given both in its box and in the additional fields is told. */
-    static final String BOTH_RULE = "%s is also given in its own field of this form: give it in one place";
-    /** What an additional field that has a box of its own in the form is told. */
-    static final String OWN_FIELD_RULE = "%s has a field of its own in this form: give it there, not in the additional fields";
+    static final String ADDITIONAL_FIELDS = AdditionalFields.FIELD;
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.functions.jenkins.builders;
 
 import io.jenkins.plugins.functions.jenkins.forms.FormContext;
-import io.jenkins.plugins.functions.jenkins.runs.ExtraFields;
 import hudson.model.AbstractProject;
 import hudson.model.Item;
 import hudson.tasks.BuildStepDescriptor;
@@ -128,10 +127,8 @@ public abstract class FunctionBuilderDescriptor extends BuildStepDescriptor<Buil
             return FormValidation.ok();
         }
         return FormChecks.PLAIN.check(value, v -> {
-            Map<String, Object> given = FormFields.mapping(caller(), FunctionBuilder.ADDITIONAL_FIELDS, v);
-            ExtraFields.check(given, FunctionBuilder.ADDITIONAL_FIELDS, ExtraFields.argumentsOf(type),
-                    FunctionBuilder.OWN_FIELD_RULE);
-            if (runtime != null && !runtime.isBlank() && !FormChecks.hasVariable(runtime)) {
+            Map<String, Object> given = AdditionalFields.read(v, type, caller());
+            if (given != null && runtime != null && !runtime.isBlank() && !FormChecks.hasVariable(runtime)) {
                 FormContext.current().runtimes().checkFieldNames(runtime.trim(), given.keySet());
             }
         });

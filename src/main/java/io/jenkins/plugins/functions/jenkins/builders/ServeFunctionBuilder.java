@@ -12,7 +12,6 @@ import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
 import io.jenkins.plugins.functions.spec.SpecException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -106,12 +105,6 @@ public class ServeFunctionBuilder extends FunctionBuilder {
     @DataBoundSetter
     public void setServiceType(String serviceType) {
         this.serviceType = FormFields.blankToNull(serviceType);
-    }
-
-    /** The Hugging Face token was written in the additional fields before it had a box. */
-    @Override
-    protected Set<String> alsoAdditionalFields() {
-        return Set.of(VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID);
     }
 
     public String getHfTokenCredentialsId() {

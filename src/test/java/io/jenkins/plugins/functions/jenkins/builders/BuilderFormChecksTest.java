@@ -68,6 +68,8 @@ class BuilderFormChecksTest {
         assertThat(run.doCheckAdditionalFields("model: ${MODEL}", "vllm").kind).as("read when the build runs")
                 .isEqualTo(Kind.OK);
         assertThat(run.doCheckAdditionalFields("", "container").kind).isEqualTo(Kind.OK);
+        assertThat(serve.doCheckAdditionalFields("hfTokenCredentialsId: hf-token", null).kind)
+                .as("jobs saved it here before it had a box, and their builds still take it").isEqualTo(Kind.OK);
     }
 
     @Test
