@@ -9,10 +9,13 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.Messages;
 import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
 import io.jenkins.plugins.functions.jenkins.forms.FormChecks;
+import io.jenkins.plugins.functions.model.ContainerFunction.CredentialRef;
+import io.jenkins.plugins.functions.runtime.CredentialEnv;
 import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.impl.ContainerFunctionParser;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.SpecException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,7 @@ import org.kohsuke.stapler.verb.POST;
 public final class CredentialVariable extends AbstractDescribableImpl<CredentialVariable> {
 
     /** The part of a username with password credential: required for that kind, none for the others. */
-    static final List<String> KEYS = List.of("username", "password");
+    static final List<String> KEYS = List.of(CredentialRef.USERNAME, CredentialRef.PASSWORD);
 
     private final String name;
     private final String credentialsId;
@@ -72,9 +75,9 @@ public final class CredentialVariable extends AbstractDescribableImpl<Credential
      */
     Map.Entry<String, Object> toEnv(UnaryOperator<String> expand) {
         Map<String, Object> ref = new LinkedHashMap<>();
-        ref.put("credentialsId", Objects.requireNonNullElse(expand.apply(credentialsId), ""));
+        ref.put(CredentialRef.CREDENTIALS_ID, Objects.requireNonNullElse(expand.apply(credentialsId), ""));
         if (key != null) {
-            ref.put("key", key);
+            ref.put(CredentialRef.KEY, key);
         }
         return Map.entry(Objects.requireNonNullElse(expand.apply(name), ""), ref);
     }
@@ -118,9 +121,8 @@ public final class CredentialVariable extends AbstractDescribableImpl<Credential
     @Symbol("credentialVariable")
     public static final class DescriptorImpl extends Descriptor<CredentialVariable> {
 
-        static final Set<CredentialValue.Kind> KINDS = Set.of(CredentialValue.Kind.SECRET_TEXT,
-                CredentialValue.Kind.USERNAME_PASSWORD, CredentialValue.Kind.SECRET_FILE);
-        static final String RULE = "a credential this job can use: secret text, username with password, secret file";
+        /** Every kind: a variable carries a secret text, a part of a username with password, a secret file. */
+        static final Set<CredentialValue.Kind> KINDS = EnumSet.allOf(CredentialValue.Kind.class);
 
         @Override
         public String getDisplayName() {
@@ -128,9 +130,11 @@ public final class CredentialVariable extends AbstractDescribableImpl<Credential
         }
 
         public FormValidation doCheckName(@QueryParameter String value) {
-            if (value == null || value.isBlank() || FormChecks.hasVariable(value)) {
-                return value == null || value.isBlank() ? FormValidation.error("A variable name is required")
-                        : FormValidation.ok();
+            if (value == null || value.isBlank()) {
+                return FormValidation.error("A variable name is required");
+            }
+            if (FormChecks.hasVariable(value)) {
+                return FormValidation.ok();
             }
             return FormChecks.PLAIN.check(value, v -> ContainerFunctionParser.checkEnvName(v.trim(),
                     Fields.path(ContainerFunctionParser.ENV, v.trim())));
@@ -143,7 +147,8 @@ public final class CredentialVariable extends AbstractDescribableImpl<Credential
 
         @POST
         public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
-            return FunctionBuilderDescriptor.CONFIGURED.credential(item, value, KINDS, "credentialsId", RULE);
+            return FunctionBuilderDescriptor.CONFIGURED.credential(item, value, KINDS, CredentialRef.CREDENTIALS_ID,
+                    CredentialEnv.USABLE);
         }
 
         /** The whole secret (secret text, secret file), or a part of a username with password. */

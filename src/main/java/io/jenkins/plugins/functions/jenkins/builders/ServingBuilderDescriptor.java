@@ -5,10 +5,8 @@ import hudson.tasks.Builder;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.functions.jenkins.forms.ConfiguredChecks;
-import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.runtime.impl.ServiceSettingsParser;
 import io.jenkins.plugins.functions.runtime.impl.VllmFunctionParser;
-import java.util.Set;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -48,14 +46,12 @@ public abstract class ServingBuilderDescriptor extends FunctionBuilderDescriptor
     /** The Hugging Face tokens the job's builds can use: secret texts. */
     public ListBoxModel doFillHfTokenCredentialsIdItems(@AncestorInPath Item item,
             @QueryParameter String hfTokenCredentialsId) {
-        return ConfiguredChecks.credentialItems(item, hfTokenCredentialsId, HF_TOKEN_KINDS);
+        return ConfiguredChecks.credentialItems(item, hfTokenCredentialsId, VllmFunctionParser.HF_TOKEN_KINDS);
     }
 
     @POST
     public FormValidation doCheckHfTokenCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
-        return CONFIGURED.credential(item, value, HF_TOKEN_KINDS, VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID,
+        return CONFIGURED.credential(item, value, VllmFunctionParser.HF_TOKEN_KINDS, VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID,
                 VllmFunctionParser.HF_TOKEN_RULE);
     }
-
-    static final Set<CredentialValue.Kind> HF_TOKEN_KINDS = Set.of(CredentialValue.Kind.SECRET_TEXT);
 }

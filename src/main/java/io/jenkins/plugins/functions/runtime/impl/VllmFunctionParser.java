@@ -4,6 +4,7 @@ import io.jenkins.plugins.functions.model.FunctionSpec;
 import io.jenkins.plugins.functions.model.ModelUri;
 import io.jenkins.plugins.functions.model.ModelUri.Scheme;
 import io.jenkins.plugins.functions.model.VllmFunction;
+import io.jenkins.plugins.functions.runtime.CredentialValue;
 import io.jenkins.plugins.functions.spec.CommonFields;
 import io.jenkins.plugins.functions.spec.Fields;
 import io.jenkins.plugins.functions.spec.SpecException;
@@ -29,6 +30,8 @@ public final class VllmFunctionParser {
     public static final String MAX_MODEL_LEN = "maxModelLen";
     public static final String DTYPE = "dtype";
     public static final String HF_TOKEN_CREDENTIALS_ID = "hfTokenCredentialsId";
+    /** The kinds of credential {@link #HF_TOKEN_CREDENTIALS_ID} may name. */
+    public static final Set<CredentialValue.Kind> HF_TOKEN_KINDS = Set.of(CredentialValue.Kind.SECRET_TEXT);
     /** What {@link #HF_TOKEN_CREDENTIALS_ID} takes, in the words of its form check. */
     public static final String HF_TOKEN_RULE = "the id of a secret text credential holding a Hugging Face token"
             + " that this job can use";

@@ -158,7 +158,7 @@ public final class VllmRuntime implements FunctionRuntime {
                     "must name a Jenkins secret text credential; it is resolved by Jenkins for each run, so this"
                             + " function can only be served from a Pipeline");
         }
-        if (credential.kind() != CredentialValue.Kind.SECRET_TEXT) {
+        if (!VllmFunctionParser.HF_TOKEN_KINDS.contains(credential.kind())) {
             throw new SpecException(VllmFunctionParser.HF_TOKEN_CREDENTIALS_ID, f.hfTokenCredentialsId(),
                     "must name a secret text credential, not a " + credential.kind().name().toLowerCase(
                             java.util.Locale.ROOT).replace('_', ' ') + " credential");
